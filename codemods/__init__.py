@@ -1,0 +1,1 @@
+"""fixkit's built-in codemods, one remediation per module (installed as ``fixkit.codemods``)."""
