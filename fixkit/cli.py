@@ -1,2 +1,440 @@
-"""placeholder"""
-def main() -> None: ...
+"""The ``fixkit`` command line (typer).
+
+Exit codes, like ruff: 0 nothing to do or all done; 1 changes or findings
+exist (dry-run, check) or some file failed; 2 usage or runtime errors.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from fixkit import __version__, registry
+from fixkit.codemod import Codemod, Safety
+from fixkit.config import Config, ConfigError, load_config
+from fixkit.diff import unified_diff
+from fixkit.discovery import DiscoveryError, discover, git_toplevel
+from fixkit.engine import Source, run
+from fixkit.report import Summary, finding_lines, to_json, to_sarif
+from fixkit.results import Failed, FileReport
+
+__all__ = ["app", "main"]
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_ERROR = 2
+
+app = typer.Typer(
+    name="fixkit",
+    help="Remediate the findings of a backend audit with codemods, one reviewable branch per fix.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+# Diagnostics and summaries go to stderr, so stdout holds only the diff or report.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(str, enum.Enum):
+    """How findings and results are printed."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    err.print(Text(f"fixkit: error: {message}", style="bold red"))
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fixkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """Remediate the findings of a backend audit with codemods."""
+
+
+# -- shared option types ----------------------------------------------------
+
+SelectOpt = Annotated[
+    Optional[list[str]], typer.Option("--select", help="Only these codemod ids (repeatable).")
+]
+IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Leave out these codemod ids.")]
+ExcludeOpt = Annotated[
+    Optional[list[str]], typer.Option("--exclude", help="Glob of paths to leave out (repeatable).")
+]
+JobsOpt = Annotated[
+    Optional[int], typer.Option("--jobs", "-j", min=0, help="Worker processes (default: all cores; 1: in-process).")
+]
+
+
+def _known() -> dict[str, type[Codemod]]:
+    try:
+        return {c.id: c for c in registry.all_codemods()}
+    except registry.RegistryError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _load_config(paths: Sequence[Path], known: dict[str, type[Codemod]]) -> Config:
+    start = paths[0] if paths else Path.cwd()
+    try:
+        config = load_config(start if start.exists() else Path.cwd(), set(known))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    for cid, opts in config.codemod_options.items():
+        unknown = set(opts) - set(known[cid].options)
+        if unknown:
+            raise _fail(f"{config.source}: unknown option(s) {sorted(unknown)} for {cid}")
+    return config
+
+
+def _select(
+    known: dict[str, type[Codemod]],
+    config: Config,
+    ids: Sequence[str],
+    *,
+    for_apply: bool,
+    unsafe: bool,
+) -> tuple[list[type[Codemod]], list[str]]:
+    """The codemods of this run, in catalogue order, and notes on what was left out."""
+    for cid in [*ids, *config.select, *config.ignore]:
+        if cid not in known:
+            raise _fail(f"unknown codemod {cid!r}; `fixkit list` shows the catalogue")
+    chosen = list(ids) or list(config.select) or list(known)
+    chosen = [cid for cid in known if cid in chosen and cid not in config.ignore]
+    notes: list[str] = []
+    if for_apply:
+        kept = []
+        for cid in chosen:
+            cls = known[cid]
+            if cls.safety is Safety.REPORT_ONLY:
+                if cid in ids:
+                    raise _fail(f"{cid} is report-only: use `fixkit check`")
+                continue
+            if cls.safety is Safety.UNSAFE and not unsafe:
+                if cid in ids:
+                    raise _fail(f"{cid} is an unsafe fix: pass --unsafe to apply it")
+                notes.append(cid)
+                continue
+            kept.append(cid)
+        chosen = kept
+    return [known[cid] for cid in chosen], notes
+
+
+def _split_targets(args: Sequence[str], known: dict[str, type[Codemod]]) -> tuple[list[str], list[Path]]:
+    """Codemod ids and paths from the positional arguments (an id wins unless it is a path)."""
+    ids: list[str] = []
+    paths: list[Path] = []
+    for arg in args:
+        if arg in known and not Path(arg).exists():
+            ids.append(arg)
+        else:
+            paths.append(Path(arg))
+    return ids, paths
+
+
+def _progress(total: int) -> tuple[AbstractContextManager[Any], Callable[[FileReport], None] | None]:
+    """A progress bar on a terminal for long runs; nothing in pipes or CI logs."""
+    if total < 200 or not err.is_terminal or os.environ.get("CI"):
+        return nullcontext(), None
+    progress = Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("files", total=total)
+
+    def advance(_: FileReport) -> None:
+        progress.advance(task)
+
+    return progress, advance
+
+
+def _run(
+    paths: Sequence[Path],
+    classes: Sequence[type[Codemod]],
+    config: Config,
+    *,
+    exclude: Sequence[str],
+    jobs: int | None,
+    chain: bool,
+) -> tuple[Path, list[FileReport]]:
+    try:
+        root, files = discover(paths or [Path.cwd()], [*config.exclude, *exclude])
+    except DiscoveryError as exc:
+        raise _fail(str(exc)) from exc
+    sources = [Source(f.relpath, f.path) for f in files]
+    bar, on_done = _progress(len(sources))
+    with bar:
+        reports = run(
+            sources,
+            classes,
+            options=config.codemod_options,
+            chain=chain,
+            jobs=config.jobs if jobs is None else jobs,
+            on_done=on_done,
+        )
+    return root, reports
+
+
+def _summary(reports: Sequence[FileReport], quiet: bool) -> None:
+    if not quiet:
+        err.print(Summary.of(reports).line(), style="dim" if err.is_terminal else None)
+
+
+# -- commands -----------------------------------------------------------------
+
+
+@app.command("list")
+def list_codemods(
+    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """The catalogue: id, title, audit ids, safety."""
+    known = _known()
+    if output is OutputFormat.json:
+        rows = [
+            {"id": c.id, "title": c.title, "audit": list(c.audit), "safety": c.safety.value}
+            for c in known.values()
+        ]
+        typer.echo(__import__("json").dumps(rows, indent=2))
+        return
+    out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    if not out.is_terminal:
+        for c in known.values():
+            typer.echo(f"{c.id}\t{c.safety.value}\t{','.join(c.audit)}\t{c.title}")
+        return
+    table = Table("id", "title", "audit", "safety", box=None, header_style="bold")
+    for c in known.values():
+        table.add_row(c.id, c.title, ", ".join(c.audit), c.safety.value)
+    out.print(table)
+
+
+@app.command()
+def describe(codemod_id: Annotated[str, typer.Argument(metavar="ID", help="A codemod id.")]) -> None:
+    """A codemod's documentation."""
+    known = _known()
+    if codemod_id not in known:
+        raise _fail(f"unknown codemod {codemod_id!r}; `fixkit list` shows the catalogue")
+    cls = known[codemod_id]
+    head = f"# {cls.id}: {cls.title}\n\nAudit: {', '.join(cls.audit)} · Safety: {cls.safety.value}\n\n"
+    text = head + cls.doc() + "\n"
+    out = Console()
+    if out.is_terminal:
+        out.print(Markdown(text))
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", help="Files or folders.")] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text, json or sarif.")] = OutputFormat.text,
+    jobs: JobsOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+) -> None:
+    """Report findings like a linter (nothing is written); exit 1 if there are any."""
+    known = _known()
+    targets = list(paths or [])
+    config = _load_config(targets, known)
+    config = config.merged(select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None)
+    classes, _ = _select(known, config, (), for_apply=False, unsafe=True)
+    _, reports = _run(targets, classes, config, exclude=exclude or [], jobs=jobs, chain=False)
+    lines = finding_lines(reports, known)
+    if output is OutputFormat.json:
+        typer.echo(to_json(reports))
+    elif output is OutputFormat.sarif:
+        typer.echo(to_sarif(reports, classes))
+    else:
+        for line in lines:
+            typer.echo(line)
+    _summary(reports, quiet or output is not OutputFormat.text)
+    found = any(line for line in lines if ": note: " not in line)
+    raise typer.Exit(EXIT_FOUND if found else EXIT_OK)
+
+
+def _print_diff(reports: Sequence[FileReport]) -> None:
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    out = Console(highlight=False, soft_wrap=True) if color else None
+    for rep in reports:
+        if not rep.changed:
+            continue
+        patch = unified_diff(rep.path, rep.original, rep.final)
+        if out is None:
+            sys.stdout.buffer.write(patch)
+            continue
+        for raw in patch.decode("utf-8", "replace").splitlines():
+            style = None
+            if raw.startswith(("diff --git", "---", "+++")):
+                style = "bold"
+            elif raw.startswith("@@"):
+                style = "cyan"
+            elif raw.startswith("+"):
+                style = "green"
+            elif raw.startswith("-"):
+                style = "red"
+            out.print(Text(raw, style=style or ""))
+    sys.stdout.flush()
+
+
+def _write_in_place(root: Path, reports: Sequence[FileReport]) -> list[str]:
+    """Write changed files atomically; a file edited since it was read is left alone."""
+    problems = []
+    for rep in reports:
+        if not rep.changed:
+            continue
+        target = root / rep.path
+        try:
+            if target.read_bytes() != rep.original:
+                problems.append(f"{rep.path}: changed on disk during the run; not written")
+                continue
+            mode = target.stat().st_mode
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fixkit")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(rep.final)
+                os.chmod(tmp, mode & 0o7777)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            problems.append(f"{rep.path}: cannot write: {exc.strerror or exc}")
+    return problems
+
+
+@app.command()
+def apply(
+    targets: Annotated[
+        Optional[list[str]],
+        typer.Argument(metavar="[ID...] [PATH...]", help="Codemod ids to apply, then files or folders."),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every safe codemod (and unsafe ones with --unsafe).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")] = False,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Write the files directly (trees that are not git repositories).")
+    ] = False,
+    unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply unsafe fixes.")] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text or json.")] = OutputFormat.text,
+    jobs: JobsOpt = None,
+    base: Annotated[Optional[str], typer.Option("--base", help="Commit the fix branches start from (default HEAD).")] = None,
+    stack: Annotated[bool, typer.Option("--stack", help="All fixes on one branch, one commit each.")] = False,
+    branch: Annotated[Optional[str], typer.Option("--branch", help="The branch name with --stack.")] = None,
+    branch_prefix: Annotated[
+        Optional[str], typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild branches that others have committed to.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+) -> None:
+    """Apply fixes: a branch per codemod in a git repository, a diff with --dry-run, or --in-place."""
+    known = _known()
+    ids, paths = _split_targets(targets or [], known)
+    if all_ and ids:
+        raise _fail("give codemod ids or --all, not both")
+    if dry_run and in_place:
+        raise _fail("--dry-run and --in-place exclude each other")
+    if output is OutputFormat.sarif:
+        raise _fail("--output sarif is for `fixkit check`")
+    config = _load_config(paths, known)
+    config = config.merged(
+        select=tuple(select) if select else None,
+        ignore=tuple(ignore) if ignore else None,
+        unsafe=True if unsafe else None,
+        branch_prefix=branch_prefix,
+        base=base,
+    )
+    classes, left_out = _select(known, config, ids, for_apply=True, unsafe=config.unsafe)
+    if left_out and not quiet:
+        err.print(f"not applied (unsafe; pass --unsafe): {', '.join(left_out)}")
+    if not classes:
+        raise _fail("no codemod selected")
+    if not dry_run and not in_place:
+        _apply_branches(paths, classes, config, exclude=exclude or [], jobs=jobs, stack=stack,
+                        branch=branch, force=force, output=output, quiet=quiet)
+        return
+    root, reports = _run(paths, classes, config, exclude=exclude or [], jobs=jobs, chain=True)
+    failed = any(isinstance(r, Failed) for rep in reports for r in rep.results)
+    changed = any(rep.changed for rep in reports)
+    if output is OutputFormat.json:
+        typer.echo(to_json(reports, with_diff=True))
+    elif dry_run:
+        _print_diff(reports)
+    if output is OutputFormat.text:
+        for line in finding_lines(reports, known):
+            if " not fixed: " in line or ": error: " in line or ": skipped: " in line:
+                err.print(Text(line))
+    if in_place:
+        problems = _write_in_place(root, reports)
+        for problem in problems:
+            err.print(Text(f"fixkit: {problem}", style="red"))
+        _summary(reports, quiet or output is not OutputFormat.text)
+        raise typer.Exit(EXIT_FOUND if failed or problems else EXIT_OK)
+    _summary(reports, quiet or output is not OutputFormat.text)
+    raise typer.Exit(EXIT_FOUND if changed or failed else EXIT_OK)
+
+
+def _apply_branches(
+    paths: Sequence[Path],
+    classes: Sequence[type[Codemod]],
+    config: Config,
+    *,
+    exclude: Sequence[str],
+    jobs: int | None,
+    stack: bool,
+    branch: str | None,
+    force: bool,
+    output: OutputFormat,
+    quiet: bool,
+) -> None:
+    """Branch mode: one branch per codemod, built from the base commit."""
+    start = paths[0] if paths else Path.cwd()
+    if not start.exists():
+        raise _fail(f"{start}: no such file or directory")
+    if git_toplevel(start.resolve()) is None:
+        raise _fail(
+            f"{start} is not in a git repository: use --dry-run to see the diff, "
+            "or --in-place to write the files directly"
+        )
+    raise _fail("branch mode is not available yet")
+
+
+def main() -> None:
+    """The console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

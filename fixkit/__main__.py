@@ -1,0 +1,5 @@
+"""``python -m fixkit``."""
+
+from fixkit.cli import main
+
+main()
