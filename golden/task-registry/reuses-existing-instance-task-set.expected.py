@@ -1,0 +1,17 @@
+import asyncio
+
+
+class Poller:
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: set[asyncio.Task[None]] = set()
+        self.interval = 5
+
+    async def _poll(self) -> None:
+        await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        task = asyncio.create_task(self._poll())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        task.set_name("poller")
