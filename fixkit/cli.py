@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -72,8 +72,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        Optional[bool],
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        bool | None,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = None,
 ) -> None:
     """Remediate the findings of a backend audit with codemods."""
@@ -82,14 +84,19 @@ def _root(
 # -- shared option types ----------------------------------------------------
 
 SelectOpt = Annotated[
-    Optional[list[str]], typer.Option("--select", help="Only these codemod ids (repeatable).")
+    list[str] | None, typer.Option("--select", help="Only these codemod ids (repeatable).")
 ]
-IgnoreOpt = Annotated[Optional[list[str]], typer.Option("--ignore", help="Leave out these codemod ids.")]
+IgnoreOpt = Annotated[
+    list[str] | None, typer.Option("--ignore", help="Leave out these codemod ids.")
+]
 ExcludeOpt = Annotated[
-    Optional[list[str]], typer.Option("--exclude", help="Glob of paths to leave out (repeatable).")
+    list[str] | None, typer.Option("--exclude", help="Glob of paths to leave out (repeatable).")
 ]
 JobsOpt = Annotated[
-    Optional[int], typer.Option("--jobs", "-j", min=0, help="Worker processes (default: all cores; 1: in-process).")
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=0, help="Worker processes (default: all cores; 1: in-process)."
+    ),
 ]
 
 
@@ -146,7 +153,9 @@ def _select(
     return [known[cid] for cid in chosen], notes
 
 
-def _split_targets(args: Sequence[str], known: dict[str, type[Codemod]]) -> tuple[list[str], list[Path]]:
+def _split_targets(
+    args: Sequence[str], known: dict[str, type[Codemod]]
+) -> tuple[list[str], list[Path]]:
     """Codemod ids and paths from the positional arguments (an id wins unless it is a path)."""
     ids: list[str] = []
     paths: list[Path] = []
@@ -158,7 +167,9 @@ def _split_targets(args: Sequence[str], known: dict[str, type[Codemod]]) -> tupl
     return ids, paths
 
 
-def _progress(total: int) -> tuple[AbstractContextManager[Any], Callable[[FileReport], None] | None]:
+def _progress(
+    total: int,
+) -> tuple[AbstractContextManager[Any], Callable[[FileReport], None] | None]:
     """A progress bar on a terminal for long runs; nothing in pipes or CI logs."""
     if total < 200 or not err.is_terminal or os.environ.get("CI"):
         return nullcontext(), None
@@ -215,7 +226,9 @@ def _summary(reports: Sequence[FileReport], quiet: bool) -> None:
 
 @app.command("list")
 def list_codemods(
-    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text or json.")] = OutputFormat.text,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+    ] = OutputFormat.text,
 ) -> None:
     """The catalogue: id, title, audit ids, safety."""
     known = _known()
@@ -238,13 +251,17 @@ def list_codemods(
 
 
 @app.command()
-def describe(codemod_id: Annotated[str, typer.Argument(metavar="ID", help="A codemod id.")]) -> None:
+def describe(
+    codemod_id: Annotated[str, typer.Argument(metavar="ID", help="A codemod id.")],
+) -> None:
     """A codemod's documentation."""
     known = _known()
     if codemod_id not in known:
         raise _fail(f"unknown codemod {codemod_id!r}; `fixkit list` shows the catalogue")
     cls = known[codemod_id]
-    head = f"# {cls.id}: {cls.title}\n\nAudit: {', '.join(cls.audit)} · Safety: {cls.safety.value}\n\n"
+    head = (
+        f"# {cls.id}: {cls.title}\n\nAudit: {', '.join(cls.audit)} · Safety: {cls.safety.value}\n\n"
+    )
     text = head + cls.doc() + "\n"
     out = Console()
     if out.is_terminal:
@@ -255,11 +272,15 @@ def describe(codemod_id: Annotated[str, typer.Argument(metavar="ID", help="A cod
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="PATH...", help="Files or folders.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(metavar="PATH...", help="Files or folders.")
+    ] = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     exclude: ExcludeOpt = None,
-    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text, json or sarif.")] = OutputFormat.text,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", "-o", help="text, json or sarif.")
+    ] = OutputFormat.text,
     jobs: JobsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
@@ -267,7 +288,9 @@ def check(
     known = _known()
     targets = list(paths or [])
     config = _load_config(targets, known)
-    config = config.merged(select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None)
+    config = config.merged(
+        select=tuple(select) if select else None, ignore=tuple(ignore) if ignore else None
+    )
     classes, _ = _select(known, config, (), for_apply=False, unsafe=True)
     _, reports = _run(targets, classes, config, exclude=exclude or [], jobs=jobs, chain=False)
     lines = finding_lines(reports, known)
@@ -319,7 +342,9 @@ def _write_in_place(root: Path, reports: Sequence[FileReport]) -> list[str]:
                 problems.append(f"{rep.path}: changed on disk during the run; not written")
                 continue
             mode = target.stat().st_mode
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fixkit")
+            fd, tmp = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".fixkit"
+            )
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(rep.final)
@@ -336,27 +361,48 @@ def _write_in_place(root: Path, reports: Sequence[FileReport]) -> list[str]:
 @app.command()
 def apply(
     targets: Annotated[
-        Optional[list[str]],
-        typer.Argument(metavar="[ID...] [PATH...]", help="Codemod ids to apply, then files or folders."),
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID...] [PATH...]", help="Codemod ids to apply, then files or folders."
+        ),
     ] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every safe codemod (and unsafe ones with --unsafe).")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every safe codemod (and unsafe ones with --unsafe).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")
+    ] = False,
     in_place: Annotated[
-        bool, typer.Option("--in-place", help="Write the files directly (trees that are not git repositories).")
+        bool,
+        typer.Option(
+            "--in-place", help="Write the files directly (trees that are not git repositories)."
+        ),
     ] = False,
     unsafe: Annotated[bool, typer.Option("--unsafe", help="Also apply unsafe fixes.")] = False,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     exclude: ExcludeOpt = None,
-    output: Annotated[OutputFormat, typer.Option("--output", "-o", help="text or json.")] = OutputFormat.text,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+    ] = OutputFormat.text,
     jobs: JobsOpt = None,
-    base: Annotated[Optional[str], typer.Option("--base", help="Commit the fix branches start from (default HEAD).")] = None,
-    stack: Annotated[bool, typer.Option("--stack", help="All fixes on one branch, one commit each.")] = False,
-    branch: Annotated[Optional[str], typer.Option("--branch", help="The branch name with --stack.")] = None,
-    branch_prefix: Annotated[
-        Optional[str], typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/).")
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Commit the fix branches start from (default HEAD)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild branches that others have committed to.")] = False,
+    stack: Annotated[
+        bool, typer.Option("--stack", help="All fixes on one branch, one commit each.")
+    ] = False,
+    branch: Annotated[
+        str | None, typer.Option("--branch", help="The branch name with --stack.")
+    ] = None,
+    branch_prefix: Annotated[
+        str | None,
+        typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild branches that others have committed to.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
     """Apply fixes: a branch per codemod in a git repository, a diff with --dry-run, or --in-place."""
@@ -382,8 +428,18 @@ def apply(
     if not classes:
         raise _fail("no codemod selected")
     if not dry_run and not in_place:
-        _apply_branches(paths, classes, config, exclude=exclude or [], jobs=jobs, stack=stack,
-                        branch=branch, force=force, output=output, quiet=quiet)
+        _apply_branches(
+            paths,
+            classes,
+            config,
+            exclude=exclude or [],
+            jobs=jobs,
+            stack=stack,
+            branch=branch,
+            force=force,
+            output=output,
+            quiet=quiet,
+        )
         return
     root, reports = _run(paths, classes, config, exclude=exclude or [], jobs=jobs, chain=True)
     failed = any(isinstance(r, Failed) for rep in reports for r in rep.results)

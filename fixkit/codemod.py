@@ -191,7 +191,7 @@ class Codemod(VisitorBasedCodemodCommand):
             errors.append("triggers must be non-empty bytes")
         doc = cls.doc()
         positions = [doc.find(h) for h in REQUIRED_HEADINGS]
-        for heading, pos in zip(REQUIRED_HEADINGS, positions):
+        for heading, pos in zip(REQUIRED_HEADINGS, positions, strict=False):
             if pos < 0:
                 errors.append(f"docstring lacks {heading!r}")
         if all(p >= 0 for p in positions) and positions != sorted(positions):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["unified_diff", "diffstat"]
+__all__ = ["diffstat", "unified_diff"]
 
 _NO_EOL = b"\\ No newline at end of file\n"
 
@@ -27,7 +27,13 @@ def unified_diff(path: str, before: bytes, after: bytes, context: int = 3) -> by
     name = path.encode("utf-8", "surrogateescape")
     out = [b"diff --git a/" + name + b" b/" + name + b"\n"]
     body = difflib.diff_bytes(
-        difflib.unified_diff, a, b, fromfile=b"a/" + name, tofile=b"b/" + name, n=context, lineterm=b"\n"
+        difflib.unified_diff,
+        a,
+        b,
+        fromfile=b"a/" + name,
+        tofile=b"b/" + name,
+        n=context,
+        lineterm=b"\n",
     )
     for line in body:
         if line.startswith((b"---", b"+++")):
@@ -45,7 +51,9 @@ def diffstat(diffs: Iterable[tuple[str, bytes, bytes]]) -> list[tuple[str, int, 
     stats = []
     for path, before, after in diffs:
         added = removed = 0
-        for line in difflib.diff_bytes(difflib.unified_diff, _split_lf(before), _split_lf(after), n=0):
+        for line in difflib.diff_bytes(
+            difflib.unified_diff, _split_lf(before), _split_lf(after), n=0
+        ):
             if line.startswith(b"+") and not line.startswith(b"+++"):
                 added += 1
             elif line.startswith(b"-") and not line.startswith(b"---"):

@@ -110,7 +110,9 @@ def _walk_files(root: Path, targets: Sequence[Path]) -> list[str]:
             found.add(target.relative_to(root).as_posix())
             continue
         for folder, dirs, files in os.walk(target, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDES and not d.endswith(".egg-info"))
+            dirs[:] = sorted(
+                d for d in dirs if d not in DEFAULT_EXCLUDES and not d.endswith(".egg-info")
+            )
             for name in files:
                 found.add((Path(folder) / name).relative_to(root).as_posix())
     return sorted(found)

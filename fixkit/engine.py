@@ -84,7 +84,9 @@ def _module_name(relpath: str) -> str:
 
 
 def _first_changed_line(before: str, after: str) -> int:
-    for number, (a, b) in enumerate(zip(before.splitlines(), after.splitlines()), start=1):
+    for number, (a, b) in enumerate(
+        zip(before.splitlines(), after.splitlines(), strict=False), start=1
+    ):
         if a != b:
             return number
     return min(len(before.splitlines()), len(after.splitlines())) + 1
@@ -142,7 +144,9 @@ def triggered(classes: Sequence[type[Codemod]], data: bytes) -> list[type[Codemo
     return [c for c in classes if any(t in data for t in c.triggers)]
 
 
-def process_source(source: Source, job: Job, classes: Sequence[type[Codemod]] | None = None) -> FileReport:
+def process_source(
+    source: Source, job: Job, classes: Sequence[type[Codemod]] | None = None
+) -> FileReport:
     """Every codemod of ``job`` on one file; never raises for the file's sake."""
     classes = list(classes) if classes is not None else _classes(job)
     rel = source.relpath
@@ -162,13 +166,23 @@ def process_source(source: Source, job: Job, classes: Sequence[type[Codemod]] | 
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         error = f"syntax error: {exc.message} (line {exc.raw_line}, column {exc.raw_column + 1})"
-        return FileReport(rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected))
+        return FileReport(
+            rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected)
+        )
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         error = f"cannot decode: {exc}"
-        return FileReport(rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected))
+        return FileReport(
+            rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected)
+        )
     if module.bytes != data:
         reason = "libcst does not reproduce this file byte for byte; left alone"
-        return FileReport(rel, data, data, quiet + tuple(Skipped(rel, c.id, reason) for c in selected), parsed=True)
+        return FileReport(
+            rel,
+            data,
+            data,
+            quiet + tuple(Skipped(rel, c.id, reason) for c in selected),
+            parsed=True,
+        )
     results: list[Result] = list(quiet)
     current, current_bytes = module, data
     for cls in selected:
@@ -189,10 +203,10 @@ _WORKER_JOB: Job | None = None
 _WORKER_CLASSES: list[type[Codemod]] = []
 
 
-def _init_worker(job: Job) -> None:
+def _init_worker(job: Job, classes: list[type[Codemod]]) -> None:
     global _WORKER_JOB, _WORKER_CLASSES
     _WORKER_JOB = job
-    _WORKER_CLASSES = _classes(job)
+    _WORKER_CLASSES = classes
 
 
 def _work(source: Source) -> FileReport:
@@ -200,9 +214,7 @@ def _work(source: Source) -> FileReport:
     return process_source(source, _WORKER_JOB, _WORKER_CLASSES)
 
 
-def collect_project(
-    classes: Sequence[type[Codemod]], sources: Sequence[Source]
-) -> dict[str, Any]:
+def collect_project(classes: Sequence[type[Codemod]], sources: Sequence[Source]) -> dict[str, Any]:
     """Call ``collect`` of the codemods that override it, once, over the whole tree."""
     wanted = [c for c in classes if c.collect.__func__ is not Codemod.collect.__func__]  # type: ignore[attr-defined]
     if not wanted:
@@ -266,7 +278,10 @@ def run(
             continue
         if b"\0" not in data and not triggered(classes, data):
             report = FileReport(
-                source.relpath, data, data, tuple(Unchanged(source.relpath, c.id, parsed=False) for c in classes)
+                source.relpath,
+                data,
+                data,
+                tuple(Unchanged(source.relpath, c.id, parsed=False) for c in classes),
             )
             reports[source.relpath] = report
             if on_done:
@@ -282,7 +297,9 @@ def run(
                 on_done(report)
     else:
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(pending)), initializer=_init_worker, initargs=(job,)
+            max_workers=min(workers, len(pending)),
+            initializer=_init_worker,
+            initargs=(job, classes),
         ) as pool:
             for report in pool.map(_work, pending, chunksize=max(1, len(pending) // (workers * 8))):
                 reports[report.path] = report

@@ -12,7 +12,14 @@ from fixkit.codemod import Codemod
 
 ENTRY_POINT_GROUP = "fixkit.codemods"
 
-__all__ = ["ENTRY_POINT_GROUP", "RegistryError", "all_codemods", "get", "load_module_codemods"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RegistryError",
+    "all_codemods",
+    "builtin_codemods",
+    "get",
+    "load_module_codemods",
+]
 
 
 class RegistryError(Exception):
@@ -69,6 +76,11 @@ def all_codemods() -> tuple[type[Codemod], ...]:
                 )
             result[cls.id] = cls
     return tuple(result.values())
+
+
+def builtin_codemods() -> tuple[type[Codemod], ...]:
+    """The codemods that ship with fixkit (in ``fixkit.codemods``)."""
+    return tuple(c for c in all_codemods() if c.__module__.startswith("fixkit.codemods."))
 
 
 def get(codemod_id: str) -> type[Codemod]:

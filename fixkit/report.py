@@ -75,9 +75,7 @@ def _fix_marker(cls: type[Codemod] | None) -> str:
     return " [*]" if cls.safety is Safety.SAFE else " [unsafe fix]"
 
 
-def finding_lines(
-    reports: Sequence[FileReport], classes: dict[str, type[Codemod]]
-) -> list[str]:
+def finding_lines(reports: Sequence[FileReport], classes: dict[str, type[Codemod]]) -> list[str]:
     """Linter-style lines: ``path:line:col: id message``, sorted by place."""
     rows: list[tuple[str, int, int, str]] = []
     for rep in reports:
@@ -89,7 +87,12 @@ def finding_lines(
                     text = f.message if f.fixed else f"not fixed: {f.message}"
                     marker = _fix_marker(classes.get(f.codemod)) if f.fixed else ""
                     rows.append(
-                        (rep.path, f.line, f.column, f"{rep.path}:{f.line}:{f.column}: {f.codemod} {text}{marker}")
+                        (
+                            rep.path,
+                            f.line,
+                            f.column,
+                            f"{rep.path}:{f.line}:{f.column}: {f.codemod} {text}{marker}",
+                        )
                     )
             if isinstance(r, Failed):
                 rows.append((rep.path, 0, 0, f"{rep.path}: error: {r.codemod}: {r.error}"))
@@ -116,12 +119,16 @@ def _result_dict(r: Changed | Unchanged | Skipped | Failed) -> dict[str, Any]:
     return out
 
 
-def to_json(reports: Sequence[FileReport], *, with_diff: bool = False, only_interesting: bool = True) -> str:
+def to_json(
+    reports: Sequence[FileReport], *, with_diff: bool = False, only_interesting: bool = True
+) -> str:
     """The whole run as one JSON document."""
     files = []
     for rep in reports:
         results = [
-            r for r in rep.results if not (isinstance(r, Unchanged) and not r.findings and only_interesting)
+            r
+            for r in rep.results
+            if not (isinstance(r, Unchanged) and not r.findings and only_interesting)
         ]
         if only_interesting and not results and not rep.note:
             continue
@@ -133,7 +140,9 @@ def to_json(reports: Sequence[FileReport], *, with_diff: bool = False, only_inte
         if rep.note:
             entry["note"] = rep.note
         if with_diff and rep.changed:
-            entry["diff"] = unified_diff(rep.path, rep.original, rep.final).decode("utf-8", "surrogateescape")
+            entry["diff"] = unified_diff(rep.path, rep.original, rep.final).decode(
+                "utf-8", "surrogateescape"
+            )
         files.append(entry)
     doc = {"fixkit": __version__, "summary": Summary.of(reports).to_dict(), "files": files}
     return json.dumps(doc, indent=2, ensure_ascii=True)
@@ -173,22 +182,34 @@ def to_sarif(reports: Sequence[FileReport], classes: Sequence[type[Codemod]]) ->
                 "shortDescription": {"text": cls.title},
                 "fullDescription": {"text": cls.summary() or cls.title},
                 "help": {"text": cls.doc(), "markdown": cls.doc()},
-                "properties": {"audit": list(cls.audit), "safety": cls.safety.value, "tags": ["audit"]},
+                "properties": {
+                    "audit": list(cls.audit),
+                    "safety": cls.safety.value,
+                    "tags": ["audit"],
+                },
             }
         )
-    results = []
-    notifications = []
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
     for rep in reports:
         for r in rep.results:
             if isinstance(r, (Changed, Unchanged, Failed)):
-                results.extend(_sarif_result(rep.path, f, index.get(f.codemod, 0)) for f in r.findings)
+                results.extend(
+                    _sarif_result(rep.path, f, index.get(f.codemod, 0)) for f in r.findings
+                )
             if isinstance(r, (Failed, Skipped)):
                 text = r.error if isinstance(r, Failed) else r.reason
                 notifications.append(
                     {
                         "level": "error" if isinstance(r, Failed) else "note",
                         "message": {"text": f"{r.codemod}: {text}"},
-                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": rep.path, "uriBaseId": "%SRCROOT%"}}}],
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": rep.path, "uriBaseId": "%SRCROOT%"}
+                                }
+                            }
+                        ],
                     }
                 )
     log = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 from fixkit.codemod import Finding
 
@@ -58,7 +57,7 @@ class Failed:
     findings: tuple[Finding, ...] = ()
 
 
-Result = Union[Changed, Unchanged, Skipped, Failed]
+Result = Changed | Unchanged | Skipped | Failed
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""The engine on real files: pre-filter, one parse, verification, encodings, parallel runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from toy_codemods import BreakCode, CountsModels, Crashes, NotIdempotent, RenameFoo
+
+from fixkit.engine import Source, run
+from fixkit.results import Changed, Failed, Skipped, Unchanged
+
+
+def _one(data: bytes, *codemods: type, chain: bool = True) -> tuple:
+    [report] = run([Source("m.py", data=data)], list(codemods), jobs=1, chain=chain)
+    return report, report.results
+
+
+def test_change_is_recorded_with_findings() -> None:
+    report, [result] = _one(b"foo = 1\nkeep = 2\n", RenameFoo)
+    assert isinstance(result, Changed)
+    assert report.final == b"bar = 1\nkeep = 2\n"
+    fixed = [f for f in result.findings if f.fixed]
+    skipped = [f for f in result.findings if not f.fixed]
+    assert [(f.line, f.column) for f in fixed] == [(1, 1)]
+    assert [(f.line, f.message) for f in skipped] == [(2, "keep is kept")]
+
+
+def test_prefilter_keeps_file_out_of_the_parser() -> None:
+    # Not valid Python, but without a trigger it is never parsed, so no failure.
+    report, [result] = _one(b"def (:\n", RenameFoo)
+    assert isinstance(result, Unchanged) and not result.parsed
+    assert not report.parsed
+
+
+def test_syntax_error_is_a_failure_not_a_crash() -> None:
+    report, [result] = _one(b"foo(\n", RenameFoo)
+    assert isinstance(result, Failed)
+    assert "syntax error" in result.error
+    assert report.final == report.original
+
+
+def test_output_that_does_not_compile_is_reverted() -> None:
+    report, [result] = _one(b"boom\n", BreakCode)
+    assert isinstance(result, Failed)
+    assert "does not compile" in result.error
+    assert report.final == b"boom\n"
+
+
+def test_output_that_is_not_idempotent_is_reverted() -> None:
+    report, [result] = _one(b"grow = 1\n", NotIdempotent)
+    assert isinstance(result, Failed)
+    assert "idempotent" in result.error
+    assert not report.changed
+
+
+def test_crashing_codemod_fails_one_file_only() -> None:
+    reports = run(
+        [Source("a.py", data=b"crash = 1\n"), Source("b.py", data=b"foo = 1\n")],
+        [Crashes, RenameFoo],
+        jobs=1,
+    )
+    a, b = reports
+    assert isinstance(a.results[0], Failed) and "kaboom" in a.results[0].error
+    assert b.final == b"bar = 1\n"
+
+
+def test_round_trip_mismatch_is_skipped() -> None:
+    report, [result] = _one(b"foo=1\n\n ", RenameFoo)
+    assert isinstance(result, Skipped)
+    assert "byte for byte" in result.reason
+    assert not report.changed
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"foo = 1\r\nx = 2\r\n", b"bar = 1\r\nx = 2\r\n"),
+        (b"\xef\xbb\xbffoo = 1\n", b"\xef\xbb\xbfbar = 1\n"),
+        (
+            b"# -*- coding: latin-1 -*-\nfoo = '\xe9'\n",
+            b"# -*- coding: latin-1 -*-\nbar = '\xe9'\n",
+        ),
+        (b"foo = 1  \n# trailing   \nx = 1", b"bar = 1  \n# trailing   \nx = 1"),
+    ],
+    ids=["crlf", "bom", "latin-1", "trailing-whitespace-no-final-newline"],
+)
+def test_bytes_in_bytes_out(data: bytes, expected: bytes) -> None:
+    report, _ = _one(data, RenameFoo)
+    assert report.final == expected
+
+
+def test_binary_and_generated_files_are_not_touched() -> None:
+    binary, gen = run(
+        [Source("b.py", data=b"foo\0"), Source("g.py", data=b"# @gen" + b"erated\nfoo = 1\n")],
+        [RenameFoo],
+        jobs=1,
+    )
+    assert binary.note == "binary file" and not binary.changed
+    assert "generated" in gen.note and not gen.changed
+
+
+def test_chain_applies_codemods_in_order_and_independent_mode_does_not() -> None:
+    data = b"foo = 1\ngrow = 2\n"
+    chained, _ = _one(data, RenameFoo, CountsModels, chain=True)
+    assert chained.final == b"bar = 1\ngrow = 2\n"
+    report, results = _one(b"foo = model_count\n", RenameFoo, CountsModels, chain=False)
+    assert all(isinstance(r, Changed) and r.before == b"foo = model_count\n" for r in results)
+    assert report.final == report.original
+
+
+def test_collect_sees_the_whole_tree() -> None:
+    sources = [
+        Source("models/a.py", data=b"class ModelA: pass\n"),
+        Source("models/b.py", data=b"class ModelB: pass\n"),
+        Source("use.py", data=b"n = model_count\n"),
+    ]
+    reports = run(sources, [CountsModels], jobs=1)
+    assert reports[2].final == b"n = 2\n"
+
+
+def test_parallel_run_matches_in_process_run(tmp_path: Path) -> None:
+    sources = []
+    for i in range(40):
+        path = tmp_path / f"m{i}.py"
+        path.write_bytes(b"foo = %d\nkeep = 1\n" % i if i % 3 else b"x = 1\n")
+        sources.append(Source(path.name, path))
+    serial = run(sources, [RenameFoo, CountsModels], jobs=1)
+    parallel = run(sources, [RenameFoo, CountsModels], jobs=2)
+    assert [r.final for r in serial] == [r.final for r in parallel]
+    assert [r.results for r in serial] == [r.results for r in parallel]
