@@ -1,0 +1,3 @@
+class BaseLLMProvider:
+    def __init__(self) -> None:
+        self.calls = 0
