@@ -153,6 +153,8 @@ class _Site:
         kept = list(self.kept)
         if kept and kept[-1] is not self.call.args[-1]:
             kept[-1] = kept[-1].with_changes(comma=self.call.args[-1].comma)
+        if not kept:
+            return self.call.with_changes(args=[], whitespace_before_args=cst.SimpleWhitespace(""))
         return self.call.with_changes(args=kept)
 
     def config_key(self) -> tuple[str, str]:
@@ -653,7 +655,8 @@ class PersistentClient(Codemod):
         limits = limits.with_changes(
             args=[limits.args[0].with_changes(value=top), limits.args[1].with_changes(value=size)]
         )
-        plan.ctor = _append_args(plan.ctor, [cst.Arg(limits, keyword=cst.Name("limits"))])
+        equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+        plan.ctor = _append_args(plan.ctor, [cst.Arg(limits, keyword=cst.Name("limits"), equal=equal)])
         return "; pool sized at twice the semaphore (audit 1.6)"
 
     # -- building the class members ---------------------------------------------
