@@ -2,6 +2,7 @@
 
 import logging
 import time
+from collections import deque
 
 import redis
 from fastapi import APIRouter
@@ -11,6 +12,10 @@ from app.config import settings
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/health", tags=["health"])
+
+# The last failures with their tracebacks, shown by /health/detailed so that on-call can see
+# why a probe went red without digging through the logs.
+_recent_failures = deque(maxlen=100)
 
 
 @router.get("")
@@ -32,13 +37,16 @@ def check_redis(redis_url):
         redis_client = redis.from_url(redis_url, decode_responses=True)
         redis_client.ping()
         info = redis_client.info("server")
+        maxmemory = redis_client.config_get("maxmemory").get("maxmemory")
         return {
             "status": "up",
             "version": info.get("redis_version"),
+            "maxmemory": int(maxmemory),
             "latency_ms": round((time.perf_counter() - started) * 1000, 2),
         }
     except redis.RedisError as e:
         logger.warning(f"Redis health check failed: {e}")
+        _recent_failures.append({"check": "redis", "at": time.time(), "error": e})
         return {"status": "down", "error": str(e)}
 
 
@@ -46,4 +54,7 @@ def check_redis(redis_url):
 def detailed_health():
     checks = {"redis": check_redis(settings.redis_url)}
     status = "ok" if all(c["status"] == "up" for c in checks.values()) else "degraded"
-    return {"status": status, "checks": checks}
+    recent = [
+        {"check": f["check"], "at": f["at"], "error": repr(f["error"])} for f in list(_recent_failures)[-10:]
+    ]
+    return {"status": status, "checks": checks, "recent_failures": recent}
