@@ -5,14 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     FunctionScope,
-    PositionProvider,
     ProviderT,
     QualifiedNameProvider,
     ScopeProvider,
@@ -54,13 +53,29 @@ class _Kind:
 
 _VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _HTTPX_ASYNC = _Kind(
-    "httpx.AsyncClient", True, "_client", "aclose", _VERBS | {"stream"}, frozenset({"send", "build_request"}), True
+    "httpx.AsyncClient",
+    True,
+    "_client",
+    "aclose",
+    _VERBS | {"stream"},
+    frozenset({"send", "build_request"}),
+    True,
 )
 _HTTPX_SYNC = _Kind(
-    "httpx.Client", False, "_client", "close", _VERBS | {"stream"}, frozenset({"send", "build_request"}), True
+    "httpx.Client",
+    False,
+    "_client",
+    "close",
+    _VERBS | {"stream"},
+    frozenset({"send", "build_request"}),
+    True,
 )
-_AIOHTTP = _Kind("aiohttp.ClientSession", True, "_session", "close", _VERBS, frozenset({"ws_connect"}))
-_REQUESTS = _Kind("requests.Session", False, "_session", "close", _VERBS, frozenset({"send", "prepare_request"}))
+_AIOHTTP = _Kind(
+    "aiohttp.ClientSession", True, "_session", "close", _VERBS, frozenset({"ws_connect"})
+)
+_REQUESTS = _Kind(
+    "requests.Session", False, "_session", "close", _VERBS, frozenset({"send", "prepare_request"})
+)
 
 #: Qualified names of the client constructors fixkit recognises, through any alias.
 _KINDS: dict[str, _Kind] = {
@@ -77,14 +92,19 @@ _PER_REQUEST = frozenset({"headers", "params", "timeout"})
 #: Calls that may be moved into a request call: they build a value and have no effect.
 _PURE_CALLS = frozenset({"httpx.Timeout", "aiohttp.ClientTimeout", "builtins.dict"})
 _SEMAPHORES = frozenset(
-    {"asyncio.Semaphore", "asyncio.BoundedSemaphore", "threading.Semaphore", "threading.BoundedSemaphore"}
+    {
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "threading.Semaphore",
+        "threading.BoundedSemaphore",
+    }
 )
 #: Bases that certainly define no ``__init__`` of their own.
 _PLAIN_BASES = frozenset({"builtins.object", "abc.ABC"})
 
 _SCOPED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
-_StatementOut = Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement], cst.RemovalSentinel]
+_StatementOut = cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel
 
 #: A ``self.<name>`` attribute.
 SELF_ATTRIBUTE = m.Attribute(value=m.Name("self"))
@@ -94,7 +114,9 @@ NOT_INSTANCE = m.Decorator(decorator=m.Name("staticmethod") | m.Name("classmetho
 RETURN = m.Return()
 
 
-def _walk(node: cst.CSTNode, parents: tuple[cst.CSTNode, ...] = ()) -> Iterator[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]:
+def _walk(
+    node: cst.CSTNode, parents: tuple[cst.CSTNode, ...] = ()
+) -> Iterator[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]:
     yield node, parents
     inner = (*parents, node)
     for child in node.children:
@@ -319,7 +341,10 @@ class PersistentClient(Codemod):
         if node in self._seen or self._client_kind(node) is None:
             return
         # Outside a method there is no instance to own a shared client.
-        self.skip(node, "per-call client not directly in a method of a class; no instance to hold a shared client")
+        self.skip(
+            node,
+            "per-call client not directly in a method of a class; no instance to hold a shared client",
+        )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         moved = self._moves.get(original_node)
@@ -330,16 +355,23 @@ class PersistentClient(Codemod):
         if job is None:
             return updated_node
         kind, var = job
-        getter: cst.BaseExpression = cst.Call(cst.Attribute(cst.Name("self"), cst.Name(kind.accessor)))
+        getter: cst.BaseExpression = cst.Call(
+            cst.Attribute(cst.Name("self"), cst.Name(kind.accessor))
+        )
         if kind.is_async:
             getter = cst.Await(getter)
         assign = cst.Assign([cst.AssignTarget(cst.Name(var))], getter)
         body = updated_node.body
         if isinstance(body, cst.SimpleStatementSuite):
             first = cst.SimpleStatementLine([assign], leading_lines=updated_node.leading_lines)
-            rest = [cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)]
+            rest = [
+                cst.SimpleStatementLine(body.body, trailing_whitespace=body.trailing_whitespace)
+            ]
             return cst.FlattenSentinel([first, *rest])
-        first = cst.SimpleStatementLine([assign], leading_lines=updated_node.leading_lines, trailing_whitespace=body.header)
+        body = cst.ensure_type(body, cst.IndentedBlock)
+        first = cst.SimpleStatementLine(
+            [assign], leading_lines=updated_node.leading_lines, trailing_whitespace=body.header
+        )
         stmts: list[cst.BaseStatement] = [first, *body.body]
         if body.footer:
             # The block's trailing comments go before whatever follows it.
@@ -347,7 +379,9 @@ class PersistentClient(Codemod):
             self._keep.append(stmts[-1])
         return cst.FlattenSentinel(stmts)
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
         if not self._footers:
             return updated_node
         body = list(updated_node.body)
@@ -356,13 +390,16 @@ class PersistentClient(Codemod):
             lines = self._footers.pop(id(stmt), None)
             if lines is None:
                 continue
-            if i + 1 < len(body):
-                body[i + 1] = body[i + 1].with_changes(leading_lines=[*lines, *body[i + 1].leading_lines])
+            nxt = body[i + 1] if i + 1 < len(body) else None
+            if isinstance(nxt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                body[i + 1] = nxt.with_changes(leading_lines=[*lines, *nxt.leading_lines])
             else:
                 footer = [*lines, *footer]
         return updated_node.with_changes(body=body, footer=footer)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
         plan = self._plans.get(original_node)
         if plan is None:
             return updated_node
@@ -398,15 +435,24 @@ class PersistentClient(Codemod):
                 sites.append(site)
         return sites
 
-    def _site(self, node: cst.With, parents: tuple[cst.CSTNode, ...], method: cst.FunctionDef) -> _Site | None:
+    def _site(
+        self, node: cst.With, parents: tuple[cst.CSTNode, ...], method: cst.FunctionDef
+    ) -> _Site | None:
         kind = self._client_kind(node)
         assert kind is not None
         if any(isinstance(p, _SCOPED) for p in parents):
             self.skip(node, "per-call client inside a lambda or comprehension; left alone")
             return None
         params = method.params.params
-        if any(m.matches(d, NOT_INSTANCE) for d in method.decorators) or not params or params[0].name.value != "self":
-            self.skip(node, f"`{method.name.value}` is not an instance method with `self`; no instance to hold the client")
+        if (
+            any(m.matches(d, NOT_INSTANCE) for d in method.decorators)
+            or not params
+            or params[0].name.value != "self"
+        ):
+            self.skip(
+                node,
+                f"`{method.name.value}` is not an instance method with `self`; no instance to hold the client",
+            )
             return None
         if len(node.items) != 1:
             self.skip(node, "the with statement opens more than one context; left alone")
@@ -430,7 +476,10 @@ class PersistentClient(Codemod):
             root = root.value
         # The accessor lives outside this method: the constructor must be importable there.
         if not isinstance(root, cst.Name) or root.value in scope.assignments:
-            self.skip(node, f"{kind.label} is imported inside `{method.name.value}`; the accessor could not see it")
+            self.skip(
+                node,
+                f"{kind.label} is imported inside `{method.name.value}`; the accessor could not see it",
+            )
             return None
         reason = self._escape_reason(node, var, method, kind)
         if reason:
@@ -441,13 +490,17 @@ class PersistentClient(Codemod):
         reason = self._split_args(site, scope)
         if not reason and any(isinstance(n, cst.Await) for a in site.kept for n, _ in _walk(a)):
             # An await in the constructor would let a second task pass the None check too.
-            reason = f"the {kind.label} constructor awaits; a lazily shared client would need a lock"
+            reason = (
+                f"the {kind.label} constructor awaits; a lazily shared client would need a lock"
+            )
         if reason:
             self.skip(node, reason)
             return None
         return site
 
-    def _escape_reason(self, node: cst.With, var: str, method: cst.FunctionDef, kind: _Kind) -> str | None:
+    def _escape_reason(
+        self, node: cst.With, var: str, method: cst.FunctionDef, kind: _Kind
+    ) -> str | None:
         """Why the client must stay per call, if it must: every use must be a request through it."""
         assert isinstance(node.body, (cst.IndentedBlock, cst.SimpleStatementSuite))
         allowed = kind.requests | kind.other_uses
@@ -459,10 +512,22 @@ class PersistentClient(Codemod):
             if not any(p is node.body for p in parents):
                 return f"`{var}` is used outside its with block (the client escapes); left alone"
             inner = parents[parents.index(node.body) :]
-            if any(isinstance(p, (cst.FunctionDef, cst.Lambda, cst.ClassDef, *_SCOPED)) for p in inner):
+            if any(
+                isinstance(p, (cst.FunctionDef, cst.Lambda, cst.ClassDef, *_SCOPED)) for p in inner
+            ):
                 return f"`{var}` is captured by a nested function or comprehension; left alone"
             attr = parents[-1]
-            if isinstance(attr, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.AsName, cst.For, cst.NamedExpr)):
+            if isinstance(
+                attr,
+                (
+                    cst.AssignTarget,
+                    cst.AugAssign,
+                    cst.AnnAssign,
+                    cst.AsName,
+                    cst.For,
+                    cst.NamedExpr,
+                ),
+            ):
                 return f"`{var}` is rebound inside the block; left alone"
             if not (isinstance(attr, cst.Attribute) and attr.value is child):
                 return f"`{var}` is passed on, returned or stored (the client escapes); left alone"
@@ -486,12 +551,16 @@ class PersistentClient(Codemod):
         rebound = _bound_names(site.node.body)
         for arg in site.call.args:
             if arg.star:
-                return f"{kind.label} takes `{arg.star}` arguments; fixkit cannot tell what they hold"
+                return (
+                    f"{kind.label} takes `{arg.star}` arguments; fixkit cannot tell what they hold"
+                )
             locals_used: set[str] = set()
             for child, parents in _walk(arg.value):
                 if isinstance(child, _SCOPED):
                     return f"a {kind.label} argument has a lambda or comprehension; left alone"
-                if _is_loaded_name(child, parents) or (child is arg.value and isinstance(child, cst.Name)):
+                if _is_loaded_name(child, parents) or (
+                    child is arg.value and isinstance(child, cst.Name)
+                ):
                     name = cst.ensure_type(child, cst.Name).value
                     if name != "self" and name in scope.assignments:
                         locals_used.add(name)
@@ -511,12 +580,16 @@ class PersistentClient(Codemod):
                 ):
                     return f"`{keyword}=` has a call; moving it to the requests would change when it runs"
             if not site.request_calls:
-                return f"`{keyword}=` depends on the call and the block sends no request to carry it"
+                return (
+                    f"`{keyword}=` depends on the call and the block sends no request to carry it"
+                )
             for req in site.request_calls:
                 method = cst.ensure_type(req.func, cst.Attribute).attr.value
                 if method not in kind.requests:
                     return f"`{keyword}=` depends on the call and `{site.var}.{method}()` does not accept it"
-                if any(a.star == "**" for a in req.args) or any(a.keyword and a.keyword.value == keyword for a in req.args):
+                if any(a.star == "**" for a in req.args) or any(
+                    a.keyword and a.keyword.value == keyword for a in req.args
+                ):
                     return f"`{keyword}=` depends on the call and `{site.var}.{method}()` already passes its own"
             site.moved.append(arg)
         return None
@@ -532,8 +605,14 @@ class PersistentClient(Codemod):
         configs = {site.config_key() for site in sites}
         if len(configs) > 1:
             kinds = sorted({k for k, _ in configs})
-            what = "clients of different kinds" if len(kinds) > 1 else "clients with different constructor arguments"
-            decline(f"{name} creates {what}; fixkit shares one client per class and leaves these alone")
+            what = (
+                "clients of different kinds"
+                if len(kinds) > 1
+                else "clients with different constructor arguments"
+            )
+            decline(
+                f"{name} creates {what}; fixkit shares one client per class and leaves these alone"
+            )
             return
         kind = sites[0].kind
         members = _class_members(node)
@@ -557,10 +636,18 @@ class PersistentClient(Codemod):
         if close is not None:
             close_name = close.name.value
             if kind.is_async and close.asynchronous is None:
-                decline(f"{name}.{close_name}() is synchronous and cannot await the {kind.label}'s close; left alone")
+                decline(
+                    f"{name}.{close_name}() is synchronous and cannot await the {kind.label}'s close; left alone"
+                )
                 return
-            if not isinstance(close.body, cst.IndentedBlock) or _has_return(close) or len(close.params.params) != 1:
-                decline(f"{name}.{close_name}() takes arguments, is a one-liner or returns early; fixkit will not extend it")
+            if (
+                not isinstance(close.body, cst.IndentedBlock)
+                or _has_return(close)
+                or len(close.params.params) != 1
+            ):
+                decline(
+                    f"{name}.{close_name}() takes arguments, is a one-liner or returns early; fixkit will not extend it"
+                )
                 return
         plan = _ClassPlan(kind, sites[0].kept_call(), sites, init, close, close_name)
         extra = self._headroom(node, plan)
@@ -572,7 +659,9 @@ class PersistentClient(Codemod):
             if site.moved:
                 for req in site.request_calls:
                     self._moves[req] = site.moved
-                keys = ", ".join(f"`{cst.ensure_type(a.keyword, cst.Name).value}=`" for a in site.moved)
+                keys = ", ".join(
+                    f"`{cst.ensure_type(a.keyword, cst.Name).value}=`" for a in site.moved
+                )
                 moved = f"; per-call {keys} moved to the requests"
             self.fixed(
                 site.node,
@@ -603,8 +692,13 @@ class PersistentClient(Codemod):
             if local.name.value in seen:
                 return None
             seen.add(local.name.value)
-            if local.decorators or local.keywords or any(
-                isinstance(s, cst.FunctionDef) and s.name.value == "__init__" for s in local.body.body
+            if (
+                local.decorators
+                or local.keywords
+                or any(
+                    isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+                    for s in local.body.body
+                )
             ):
                 return f"base class {base.value} defines or may generate __init__"
             for b in local.bases:
@@ -631,13 +725,18 @@ class PersistentClient(Codemod):
         if not semaphores:
             return ""
         if len(semaphores) > 1:
-            self.skip(semaphores[0][0], "pool-headroom: the class has more than one semaphore; limits left as they are")
+            self.skip(
+                semaphores[0][0],
+                "pool-headroom: the class has more than one semaphore; limits left as they are",
+            )
             return ""
         sem, parents = semaphores[0]
         if any(a.keyword and a.keyword.value == "limits" for a in plan.ctor.args):
             self.skip(sem, "pool-headroom: the client already sets `limits=`; left as it is")
             return ""
-        size = next((a.value for a in sem.args if a.keyword is None or a.keyword.value == "value"), None)
+        size = next(
+            (a.value for a in sem.args if a.keyword is None or a.keyword.value == "value"), None
+        )
         if size is None:
             size = cst.Integer("1")
         if isinstance(size, cst.Integer):
@@ -647,33 +746,39 @@ class PersistentClient(Codemod):
         ):
             top = cst.BinaryOperation(cst.Integer("2"), cst.Multiply(), size)
         else:
-            self.skip(sem, "pool-headroom: the semaphore's size is not a number or a `self` attribute; limits left as they are")
+            self.skip(
+                sem,
+                "pool-headroom: the semaphore's size is not a number or a `self` attribute; limits left as they are",
+            )
             return ""
         AddImportsVisitor.add_needed_import(self.context, "httpx")
-        limits = cst.parse_expression("httpx.Limits(max_connections=TOP, max_keepalive_connections=SIZE)")
+        limits = cst.parse_expression(
+            "httpx.Limits(max_connections=TOP, max_keepalive_connections=SIZE)"
+        )
         limits = cst.ensure_type(limits, cst.Call)
         limits = limits.with_changes(
             args=[limits.args[0].with_changes(value=top), limits.args[1].with_changes(value=size)]
         )
         equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-        plan.ctor = _append_args(plan.ctor, [cst.Arg(limits, keyword=cst.Name("limits"), equal=equal)])
+        plan.ctor = _append_args(
+            plan.ctor, [cst.Arg(limits, keyword=cst.Name("limits"), equal=equal)]
+        )
         return "; pool sized at twice the semaphore (audit 1.6)"
 
     # -- building the class members ---------------------------------------------
 
-    def _parse(self, template: str, **holes: cst.CSTNode) -> cst.BaseStatement:
-        code = template.replace("    ", self._module.default_indent).replace("\n", self._module.default_newline)
+    def _parse(self, template: str, **holes: cst.BaseExpression) -> cst.BaseStatement:
+        code = template.replace("    ", self._module.default_indent).replace(
+            "\n", self._module.default_newline
+        )
         stmt = cst.parse_statement(code, config=self._module.config_for_parsing)
-        for hole, value in holes.items():
-            for child, _ in _walk(stmt):
-                if isinstance(child, cst.Name) and child.value == hole:
-                    stmt = stmt.deep_replace(child, value)
-                    break
-        return stmt
+        out = stmt.visit(_Fill(holes))
+        assert isinstance(out, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+        return out
 
     def _extend_class(self, node: cst.ClassDef, plan: _ClassPlan) -> cst.ClassDef:
         kind = plan.kind
-        ann = cst.ensure_type(plan.ctor.func, (cst.Name, cst.Attribute))
+        ann = plan.ctor.func
         a, g, lk = kind.attr, kind.accessor, kind.lock
         init_lines = [f"self.{a}: ANN | None = None\n"]
         if not kind.is_async:
@@ -717,25 +822,36 @@ class PersistentClient(Codemod):
         init_stmts = [self._parse(line, ANN=ann) for line in init_lines]
         close_stmts = [self._parse(stmt) for stmt in _split_statements(close_body)]
         init_at = next(
-            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None
+            (
+                i
+                for i, s in enumerate(body)
+                if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+            ),
+            None,
         )
         if init_at is None:
             init = self._parse("def __init__(self) -> None:\n    pass\n")
             init = cst.ensure_type(init, cst.FunctionDef)
             init = init.with_changes(body=init.body.with_changes(body=init_stmts))
-            first_def = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
-            if first_def < len(body):
-                init = init.with_changes(leading_lines=body[first_def].leading_lines)
-                body[first_def] = body[first_def].with_changes(leading_lines=[blank])
+            defs = [(i, s) for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)]
+            first_def, first = defs[0]
+            init = init.with_changes(leading_lines=first.leading_lines)
+            body[first_def] = first.with_changes(leading_lines=[blank])
             body.insert(first_def, init)
             init_at = first_def
         else:
             old = cst.ensure_type(body[init_at], cst.FunctionDef)
             block = cst.ensure_type(old.body, cst.IndentedBlock)
-            body[init_at] = old.with_changes(body=block.with_changes(body=[*block.body, *init_stmts]))
+            body[init_at] = old.with_changes(
+                body=block.with_changes(body=[*block.body, *init_stmts])
+            )
         body.insert(init_at + 1, accessor)
         close_at = next(
-            (i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == plan.close_name),
+            (
+                i
+                for i, s in enumerate(body)
+                if isinstance(s, cst.FunctionDef) and s.name.value == plan.close_name
+            ),
             None,
         )
         if close_at is None:
@@ -746,16 +862,31 @@ class PersistentClient(Codemod):
             )
             close = cst.ensure_type(close, cst.FunctionDef)
             block = cst.ensure_type(close.body, cst.IndentedBlock)
-            close = close.with_changes(body=block.with_changes(body=[*block.body, *close_stmts]), leading_lines=[blank])
+            close = close.with_changes(
+                body=block.with_changes(body=[*block.body, *close_stmts]), leading_lines=[blank]
+            )
             body.append(close)
         else:
             old = cst.ensure_type(body[close_at], cst.FunctionDef)
             block = cst.ensure_type(old.body, cst.IndentedBlock)
-            body[close_at] = old.with_changes(body=block.with_changes(body=[*block.body, *close_stmts]))
+            body[close_at] = old.with_changes(
+                body=block.with_changes(body=[*block.body, *close_stmts])
+            )
         return node.with_changes(body=node.body.with_changes(body=body))
 
 
 # -- helpers ---------------------------------------------------------------------
+
+
+class _Fill(cst.CSTTransformer):
+    """Put nodes into the ``NAME`` holes of a parsed template."""
+
+    def __init__(self, holes: dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self._holes = holes
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._holes.get(original_node.value, updated_node)
 
 
 def _append_args(call: cst.Call, extra: Sequence[cst.Arg]) -> cst.Call:
@@ -800,7 +931,9 @@ def _bound_names(node: cst.CSTNode) -> set[str]:
     names: set[str] = set()
     for child, _ in _walk(node):
         target = None
-        if isinstance(child, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)):
+        if isinstance(
+            child, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.NamedExpr)
+        ):
             target = child.target
         elif isinstance(child, cst.AsName):
             target = child.name
@@ -843,12 +976,16 @@ def _ast_may_have_init(node: ast.ClassDef) -> bool:
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
             return True
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__init__" for t in stmt.targets):
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__init__" for t in stmt.targets
+        ):
             return True
     return False
 
 
-def _index_reason(name: str, index: dict[str, list[tuple[bool, tuple[str, ...]]]], seen: set[str]) -> str | None:
+def _index_reason(
+    name: str, index: dict[str, list[tuple[bool, tuple[str, ...]]]], seen: set[str]
+) -> str | None:
     if name in ("object", "ABC") or name in seen:
         return None
     seen.add(name)
