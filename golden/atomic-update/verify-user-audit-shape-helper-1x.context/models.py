@@ -1,0 +1,21 @@
+from sqlalchemy import Boolean, Column, DateTime, Integer, String
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class UserDB(Base):
+    __tablename__ = "users"
+
+    id = Column(String, primary_key=True)
+    email = Column(String, unique=True, nullable=False)
+    name = Column(String)
+    is_verified = Column(Boolean, default=False)
+    is_active = Column(Boolean, default=True)
+    deactivated_at = Column(DateTime, nullable=True)
+    login_count = Column(Integer, default=0)
+    sessions = relationship("SessionDB", back_populates="user")
+
+    @property
+    def display_name(self):
+        return self.name or self.email
