@@ -1,0 +1,19 @@
+import logging
+
+import redis
+
+log = logging.getLogger(__name__)
+
+
+def check(url):
+    try:
+        client = redis.from_url(url)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except redis.RedisError:
+        return False
+    finally:
+        log.info("checked %s", url)
+    return True
