@@ -476,15 +476,125 @@ def _apply_branches(
     quiet: bool,
 ) -> None:
     """Branch mode: one branch per codemod, built from the base commit."""
-    start = paths[0] if paths else Path.cwd()
-    if not start.exists():
-        raise _fail(f"{start}: no such file or directory")
+    import json
+
+    from fixkit import branches as fixbranches
+
+    start = paths[0] if paths and paths[0].exists() else Path.cwd()
     if git_toplevel(start.resolve()) is None:
         raise _fail(
             f"{start} is not in a git repository: use --dry-run to see the diff, "
             "or --in-place to write the files directly"
         )
-    raise _fail("branch mode is not available yet")
+    try:
+        repo = fixbranches.open_repo(start)
+        outcome = fixbranches.build_branches(
+            repo,
+            classes,
+            base=config.base,
+            specs=fixbranches.pathspecs(repo, paths),
+            exclude=[*config.exclude, *exclude],
+            options=config.codemod_options,
+            jobs=config.jobs if jobs is None else jobs,
+            prefix=config.branch_prefix,
+            stack=stack,
+            stack_branch=branch,
+            force=force,
+            committer_name=config.committer_name,
+            committer_email=config.committer_email,
+        )
+    except fixbranches.BranchError as exc:
+        raise _fail(str(exc)) from exc
+    known = {c.id: c for c in classes}
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(outcome.to_dict(), indent=2))
+    else:
+        for line in finding_lines(outcome.reports, known):
+            if ": error: " in line or ": skipped: " in line:
+                err.print(Text(line))
+        for res in outcome.branches:
+            stat = res.files
+            added = sum(f.added for f in stat)
+            removed = sum(f.removed for f in stat)
+            head = f"{res.branch}\t{res.status}\t{res.commit[:12]}"
+            if res.status == fixbranches.REFUSED:
+                typer.echo(f"{head}\tnot rebuilt: {res.reason}")
+                continue
+            typer.echo(f"{head}\t{len(stat)} file(s), +{added} -{removed}")
+            for f in stat:
+                typer.echo(f"    {f.path}\t+{f.added} -{f.removed}")
+            if res.reason:
+                typer.echo(f"    ({res.reason})")
+        if outcome.unchanged and not quiet:
+            err.print(f"nothing to change: {', '.join(outcome.unchanged)}")
+        if not outcome.branches and not quiet:
+            err.print("no fix branch: no codemod changed anything")
+    for overlap in outcome.overlaps:
+        first, second = overlap.branches
+        err.print(
+            Text(
+                f"fixkit: warning: {first} and {second} change the same lines of "
+                f"{', '.join(overlap.files)}: they will conflict when both merge",
+                style="yellow",
+            )
+        )
+    if not quiet and output is OutputFormat.text:
+        counts: dict[str, int] = {}
+        for res in outcome.branches:
+            counts[res.status] = counts.get(res.status, 0) + 1
+        done = ", ".join(f"{n} {status}" for status, n in counts.items()) or "none"
+        err.print(
+            f"fix branches from {outcome.base[:12]}: {done}",
+            style="dim" if err.is_terminal else None,
+        )
+    raise typer.Exit(EXIT_FOUND if outcome.failed or outcome.refused else EXIT_OK)
+
+
+@app.command("branches")
+def branches_status(
+    path: Annotated[
+        Path | None, typer.Argument(metavar="[PATH]", help="A folder in the repository.")
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="The current base (default HEAD).")
+    ] = None,
+    branch_prefix: Annotated[
+        str | None,
+        typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/)."),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+    ] = OutputFormat.text,
+) -> None:
+    """The fix branches: their base, whether they are stale, whether they were edited by hand."""
+    import json
+
+    from fixkit import branches as fixbranches
+
+    start = path or Path.cwd()
+    config = _load_config([start], _known()).merged(branch_prefix=branch_prefix, base=base)
+    try:
+        repo = fixbranches.open_repo(start)
+        current = fixbranches.resolve_base(repo, config.base)
+        infos = fixbranches.list_branches(repo, config.branch_prefix, current)
+    except fixbranches.BranchError as exc:
+        raise _fail(str(exc)) from exc
+    if output is OutputFormat.json:
+        doc = {"base": current, "branches": [i.to_dict() for i in infos]}
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    if not infos:
+        err.print(f"no fix branches under {config.branch_prefix}")
+    for info in infos:
+        state = "edited by hand" if info.edited else "fixkit"
+        fresh = "stale" if info.stale else "current"
+        on = info.base[:12] if info.base else "unknown base"
+        typer.echo(
+            f"{info.branch}\t{info.commit[:12]}\ton {on}\t{fresh}\t{state}\t{','.join(info.codemods)}"
+        )
+
+
+app.command("status", help="Alias of `fixkit branches`.")(branches_status)
 
 
 def main() -> None:
