@@ -1,0 +1,11 @@
+import os
+
+
+def job(path):
+    try:
+        pass
+    finally:
+        try:
+            os.remove(path)
+        except Exception:
+            pass

@@ -1,0 +1,10 @@
+import os
+
+logger = None
+
+
+def job(path):
+    try:
+        pass
+    finally:
+        os.remove(path)

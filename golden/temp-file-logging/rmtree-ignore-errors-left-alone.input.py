@@ -1,0 +1,10 @@
+import shutil
+import tempfile
+
+
+def job():
+    workdir = tempfile.mkdtemp()
+    try:
+        pass
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
