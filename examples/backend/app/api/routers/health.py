@@ -55,6 +55,7 @@ def detailed_health():
     checks = {"redis": check_redis(settings.redis_url)}
     status = "ok" if all(c["status"] == "up" for c in checks.values()) else "degraded"
     recent = [
-        {"check": f["check"], "at": f["at"], "error": repr(f["error"])} for f in list(_recent_failures)[-10:]
+        {"check": f["check"], "at": f["at"], "error": f"{type(f['error']).__name__}: {f['error']}"}
+        for f in list(_recent_failures)[-10:]
     ]
     return {"status": status, "checks": checks, "recent_failures": recent}
