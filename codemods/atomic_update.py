@@ -988,6 +988,10 @@ class AtomicUpdate(Codemod):
         model = code_of(fetch.model)
         values = [(a.attr, self._value_code(a, obj, model)) for a in site.assignments]
         legacy = fetch.style == "1.x" or (fetch.style == "get" and b".query(" in self._module.bytes)
+        newline, step = self._module.default_newline, self._module.default_indent
+        margin = self._margin(first)
+        # libcst indents continuation lines by the block's indentation itself.
+        inner = step
         if legacy:
             count = free_name(["updated", "updated_rows"], taken)
             query = f"{code_of(fetch.session)}.query({model})"
@@ -996,30 +1000,34 @@ class AtomicUpdate(Codemod):
                 for meth, args in self._criteria(fetch, model, site.model.primary_key)
             )
             assignments = ", ".join(f"{model}.{attr}: {value}" for attr, value in values)
-            lines = [f'{count} = {query}.update({{{assignments}}}, synchronize_session="fetch")']
+            text = f'{count} = {query}.update({{{assignments}}}, synchronize_session="fetch")'
+            if len(margin + text) > _LINE_LENGTH:
+                text = (
+                    f"{count} = {query}.update({newline}{inner}{{{assignments}}},{newline}"
+                    f'{inner}synchronize_session="fetch",{newline})'
+                )
             rowcount = count
         else:
             update = self._update_func(fetch)
             if update is None:
                 return "the name `update` is already bound to something else in this module"
             count = free_name(["result", "update_result"], taken)
-            statement = f"{update}({model})"
-            statement += "".join(
+            parts = [f"{update}({model})"]
+            parts += [
                 f".{'where' if meth == 'filter' else meth}({_args(args)})"
                 for meth, args in self._criteria(fetch, model, site.model.primary_key)
-            )
-            assignments = ", ".join(f"{attr}={value}" for attr, value in values)
-            lines = [
-                f"{count} = {code_of(fetch.session)}.execute({statement}.values({assignments}))"
             ]
+            parts.append(f".values({', '.join(f'{attr}={value}' for attr, value in values)})")
+            session = code_of(fetch.session)
+            text = f"{count} = {session}.execute({''.join(parts)})"
+            if len(margin + text) > _LINE_LENGTH:
+                chain = "".join(f"{inner}{part}{newline}" for part in parts)
+                text = f"{count} = {session}.execute({newline}{chain})"
             rowcount = f"{count}.rowcount"
         config = self._module.config_for_parsing
-        newline, indent = self._module.default_newline, self._module.default_indent
-        out: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
         leading = [line for s in [first, *site.dropped] for line in s.leading_lines]
-        for text in lines:
-            out.append(cst.parse_statement(text + newline, config))
-        out[0] = out[0].with_changes(leading_lines=leading)
+        statement = cst.parse_statement(text + newline, config).with_changes(leading_lines=leading)
+        out: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = [statement]
         if site.guard is not None:
             out.append(site.guard.with_changes(test=cst.parse_expression(f"{rowcount} == 0")))
         elif fetch.terminal in RAISING:
@@ -1027,7 +1035,7 @@ class AtomicUpdate(Codemod):
                 return "the name `NoResultFound` is already bound to something else in this module"
             out.append(
                 cst.parse_statement(
-                    f"if {rowcount} == 0:{newline}{indent}"
+                    f"if {rowcount} == 0:{newline}{step}"
                     f'raise NoResultFound("No row was found when one was required"){newline}',
                     config,
                 )
@@ -1043,6 +1051,15 @@ class AtomicUpdate(Codemod):
             else:
                 out.append(site.returns)
         return out
+
+    def _margin(self, node: cst.CSTNode) -> str:
+        """The whitespace that starts the line of ``node`` in the original module."""
+        try:
+            line = self.get_metadata(PositionProvider, node).start.line
+        except KeyError:
+            return ""
+        text = self._module.code.splitlines()[line - 1]
+        return text[: len(text) - len(text.lstrip())]
 
     def _criteria(
         self, fetch: Fetch, model: str, pk: str | None
@@ -1076,6 +1093,9 @@ class AtomicUpdate(Codemod):
             text = f"({text})"
         return f"{model}.{a.attr} {_AUG_TO_BINARY[type(a.operator)]} {text}"
 
+
+#: Longer generated statements are split over several lines, as black would.
+_LINE_LENGTH = 100
 
 #: Names a resolved helper may use that the rewritten code never needs.
 _KNOWN_BY_FETCH = frozenset({"select"})

@@ -5,7 +5,11 @@ from models import UserDB
 
 
 def record_login(db: Session, user_id: str):
-    result = db.execute(update(UserDB).where(UserDB.id == user_id).values(login_count=UserDB.login_count + 1))
+    result = db.execute(
+        update(UserDB)
+        .where(UserDB.id == user_id)
+        .values(login_count=UserDB.login_count + 1)
+    )
     if result.rowcount == 0:
         return None
     db.commit()

@@ -9,7 +9,10 @@ class UserRepository(BaseRepository):
 
     def deactivate_user(self, user_id: str) -> bool:
         # Soft delete: keep the row for the audit trail.
-        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update({UserDB.is_active: False, UserDB.deactivated_at: datetime.now(timezone.utc)}, synchronize_session="fetch")
+        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update(
+            {UserDB.is_active: False, UserDB.deactivated_at: datetime.now(timezone.utc)},
+            synchronize_session="fetch",
+        )
         if updated == 0:
             return False
         self.db.commit()

@@ -9,7 +9,10 @@ class UserRepository:
         return self.db.get(UserDB, user_id)
 
     def reactivate_user(self, user_id):
-        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update({UserDB.is_active: True, UserDB.deactivated_at: None}, synchronize_session="fetch")
+        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update(
+            {UserDB.is_active: True, UserDB.deactivated_at: None},
+            synchronize_session="fetch",
+        )
         if updated == 0:
             raise LookupError(f"no user {user_id}")
         self.db.commit()

@@ -18,5 +18,8 @@ class SessionRepository:
         return self.db.query(SessionDB).filter(SessionDB.id == session_id).first()
 
     def update_status(self, session_id: str, status: str):
-        updated = self.db.query(SessionDB).filter(SessionDB.id == session_id).update({SessionDB.status: status}, synchronize_session="fetch")
+        updated = self.db.query(SessionDB).filter(SessionDB.id == session_id).update(
+            {SessionDB.status: status},
+            synchronize_session="fetch",
+        )
         self.db.commit()

@@ -15,7 +15,10 @@ class UserRepository:
 
     def verify_user(self, user_id: str) -> Optional[UserDB]:
         """Mark the user's e-mail address as verified."""
-        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update({UserDB.is_verified: True}, synchronize_session="fetch")
+        updated = self.db.query(UserDB).filter(UserDB.id == user_id).update(
+            {UserDB.is_verified: True},
+            synchronize_session="fetch",
+        )
         if updated == 0:
             return None
         self.db.commit()
