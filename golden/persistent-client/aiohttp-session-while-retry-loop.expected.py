@@ -18,8 +18,9 @@ class Notifier:
             attempt += 1
             session = await self._get_session()
             async with session.post(self.url, json={"text": text}) as response:
+                body = await response.json()
                 if response.status == 200:
-                    return True
+                    return bool(body)
         return False
 
     async def close(self) -> None:

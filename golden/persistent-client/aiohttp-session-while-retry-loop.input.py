@@ -11,6 +11,7 @@ class Notifier:
             attempt += 1
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
                 async with session.post(self.url, json={"text": text}) as response:
+                    body = await response.json()
                     if response.status == 200:
-                        return True
+                        return bool(body)
         return False

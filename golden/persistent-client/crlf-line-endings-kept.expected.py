@@ -3,6 +3,8 @@ import threading
 
 
 class Crlf:
+    url = "https://example.org"
+
     def __init__(self) -> None:
         self._client: httpx.Client | None = None
         self._client_lock = threading.Lock()
@@ -17,7 +19,7 @@ class Crlf:
 
     def get(self):
         client = self._get_client()
-        return client.get("https://example.org").text
+        return client.get(self.url).text
 
     def close(self) -> None:
         """Close the shared client; the owner calls this at shutdown."""

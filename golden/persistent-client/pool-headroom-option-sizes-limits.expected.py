@@ -6,6 +6,7 @@ import httpx
 class LimitedProvider:
     def __init__(self, max_concurrent: int = 10) -> None:
         self.max_concurrent = max_concurrent
+        self.url = "https://llm.example/generate"
         self._semaphore = asyncio.Semaphore(self.max_concurrent)
         self._client: httpx.AsyncClient | None = None
 
@@ -18,7 +19,7 @@ class LimitedProvider:
     async def generate(self, prompt: str) -> str:
         async with self._semaphore:
             client = await self._get_client()
-            response = await client.post("https://llm.example/generate", json={"prompt": prompt})
+            response = await client.post(self.url, json={"prompt": prompt})
         return response.text
 
     async def aclose(self) -> None:

@@ -5,6 +5,7 @@ import threading
 class BillingApi:
     def __init__(self, token):
         self.token = token
+        self.base_url = "https://billing.example"
         self._session: requests.Session | None = None
         self._session_lock = threading.Lock()
 
@@ -20,7 +21,7 @@ class BillingApi:
         for attempt in range(3):
             session = self._get_session()
             response = session.get(
-                f"https://billing.example/invoices/{invoice_id}",
+                f"{self.base_url}/invoices/{invoice_id}",
                 headers={"Authorization": self.token},
                 timeout=5,
             )

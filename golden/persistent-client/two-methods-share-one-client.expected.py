@@ -5,6 +5,7 @@ class ModelsApi:
     def __init__(self, api_key: str) -> None:
         self.api_key = api_key
         self.timeout = 20.0
+        self.base_url = "https://models.example/v1"
         self._client: httpx.AsyncClient | None = None
 
     async def _get_client(self) -> httpx.AsyncClient:
@@ -15,12 +16,12 @@ class ModelsApi:
 
     async def list_models(self) -> list[str]:
         client = await self._get_client()
-        response = await client.get("https://models.example/v1/models")
+        response = await client.get(f"{self.base_url}/models")
         return [m["id"] for m in response.json()["data"]]
 
     async def is_model_available(self, name: str) -> bool:
         client = await self._get_client()
-        response = await client.get(f"https://models.example/v1/models/{name}")
+        response = await client.get(f"{self.base_url}/models/{name}")
         return response.status_code == 200
 
     async def aclose(self) -> None:
