@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
@@ -22,6 +23,11 @@ __all__ = [
     "bound_names",
     "code_of",
     "dotted_tail",
+    "ensure_import",
+    "free_name",
+    "names_in",
+    "parse_fetch",
+    "query_chain",
     "scan_project",
 ]
 
@@ -482,6 +488,18 @@ def _target_names(target: cst.BaseExpression) -> Iterator[str]:
             yield from _target_names(element.value)
     elif isinstance(target, cst.StarredElement):
         yield from _target_names(target.value)
+
+
+def ensure_import(
+    context: CodemodContext, names: dict[str, list[str]], module: str, name: str
+) -> bool:
+    """Make ``name`` from SQLAlchemy's ``module`` available; False when the name means something else."""
+    sources = names.get(name, [])
+    if any(not (s.startswith("sqlalchemy") and s.endswith(f".{name}")) for s in sources):
+        return False
+    if not sources:
+        AddImportsVisitor.add_needed_import(context, module, name)
+    return True
 
 
 def names_in(node: cst.CSTNode) -> set[str]:
@@ -1075,12 +1093,7 @@ class AtomicUpdate(Codemod):
         return "update" if self._import("sqlalchemy", "update") else None
 
     def _import(self, module: str, name: str) -> bool:
-        sources = self._names.get(name, [])
-        if any(not (s.startswith("sqlalchemy") and s.endswith(f".{name}")) for s in sources):
-            return False
-        if not sources:
-            AddImportsVisitor.add_needed_import(self.context, module, name)
-        return True
+        return ensure_import(self.context, self._names, module, name)
 
     def _value_code(self, a: _Assignment, obj: str, model: str) -> str:
         value = _columns_to_model(a.value, obj, model)

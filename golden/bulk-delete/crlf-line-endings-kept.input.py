@@ -1,0 +1,7 @@
+from models import SimulatorEventDB
+
+
+def wipe(db):
+    for event in db.query(SimulatorEventDB).all():
+        db.delete(event)
+    db.commit()
