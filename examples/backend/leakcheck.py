@@ -468,10 +468,13 @@ def measure_bulk_delete(rows: int = 50, kept: int = 5) -> dict:
 
 
 # Student code that replaces its own script file with a non-empty directory: the sandbox's
-# ``os.remove`` then fails for real (IsADirectoryError), even for root.
+# ``os.remove`` then fails for real (IsADirectoryError), even for root. It notes its path in
+# REPORT so that the measurement finds exactly its own leftovers.
 _REPLACE_SELF = """
 import os, sys
 path = sys.argv[0]
+with open({report!r}, "a") as f:
+    f.write(path + "\\n")
 os.remove(path)
 os.mkdir(path)
 with open(os.path.join(path, "notes.txt"), "w") as f:
@@ -496,7 +499,7 @@ def measure_temp_file_logging(timeout: float = 1.0) -> dict:
     then exits, one that then spins past the timeout. Before the fix the ``os.remove`` in
     ``finally`` raises: the first run's result is lost, the second run's ``TimeoutExpired``
     is masked by the ``IsADirectoryError``, and nothing is logged. After the fix each failure
-    is logged and the run's own outcome comes through.
+    is logged (a warning or worse, from any logger) and the run's own outcome comes through.
     """
     from app.api.routers.exercises import run_sandboxed
 
@@ -505,25 +508,27 @@ def measure_temp_file_logging(timeout: float = 1.0) -> dict:
     root.addHandler(handler)
     escaped = []
     returned = []
-    leftovers = []
-    try:
-        for code in (_REPLACE_SELF, _REPLACE_SELF + "while True:\n    pass\n"):
-            before = set(Path(tempfile.gettempdir()).glob("tmp*.py"))
-            try:
-                result = run_sandboxed(code, timeout)
-                returned.append(result["stdout"].strip() == "replaced")
-                escaped.append(None)
-            except Exception as exc:
-                returned.append(False)
-                escaped.append(type(exc).__name__)
-            leftovers.extend(p for p in Path(tempfile.gettempdir()).glob("tmp*.py") if p not in before)
-    finally:
-        root.removeHandler(handler)
-        for p in leftovers:
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="leakcheck-sandbox-") as tmp:
+        report = Path(tmp) / "paths.txt"
+        code = _REPLACE_SELF.format(report=str(report))
+        try:
+            for program in (code, code + "while True:\n    pass\n"):
+                try:
+                    result = run_sandboxed(program, timeout)
+                    returned.append(result["stdout"].strip() == "replaced")
+                    escaped.append(None)
+                except Exception as exc:
+                    returned.append(False)
+                    escaped.append(type(exc).__name__)
+        finally:
+            root.removeHandler(handler)
+            paths = report.read_text().split() if report.exists() else []
+            leftovers = [p for p in paths if os.path.lexists(p)]
+            for p in leftovers:
+                shutil.rmtree(p, ignore_errors=True)
     return {
         "removal_failures": len(leftovers),
-        "failures_logged": len(handler.records),
+        "failures_logged": sum(1 for r in handler.records if any(p in r.getMessage() for p in paths)),
         "result_returned": returned[0],
         "exception_after_timeout": escaped[1],
     }
