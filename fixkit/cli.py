@@ -597,6 +597,176 @@ def branches_status(
 app.command("status", help="Alias of `fixkit branches`.")(branches_status)
 
 
+class ForgeChoice(str, enum.Enum):
+    """The forge of `fixkit pr --forge`."""
+
+    github = "github"
+    gitlab = "gitlab"
+    gitea = "gitea"
+    none = "none"
+
+
+def _csv(values: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values or () for v in item.split(",") if v.strip())
+
+
+@app.command("pr")
+def pr(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID...]", help="Codemod ids (default: every fix branch)."),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every fix branch (the default without ids).")
+    ] = False,
+    remote: Annotated[
+        str, typer.Option("--remote", help="The git remote to push to: a name, URL or path.")
+    ] = "origin",
+    base_branch: Annotated[
+        str | None,
+        typer.Option(
+            "--base-branch",
+            help="Branch the pull requests target (default: the remote's default branch).",
+        ),
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Open new pull requests as drafts.")
+    ] = False,
+    labels: Annotated[
+        list[str] | None,
+        typer.Option("--labels", help="Labels to add, comma-separated (repeatable)."),
+    ] = None,
+    reviewers: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reviewers",
+            help="Reviewers of new pull requests, comma-separated; org/team for a team.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Print what would be pushed and each title and body; send nothing."
+        ),
+    ] = False,
+    forge_kind: Annotated[
+        ForgeChoice | None,
+        typer.Option(
+            "--forge", help="github, gitlab, gitea or none (default: from the remote URL)."
+        ),
+    ] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url", help="The forge's API root (GitHub Enterprise: https://HOST/api/v3)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace commits others pushed to a fix branch (still under a lease)."
+        ),
+    ] = False,
+) -> None:
+    """Push the fix branches and open or update one pull request each."""
+    from fixkit import forge as fg
+    from fixkit.forge import publish as pub
+    from fixkit.forge import push as gp
+
+    if all_ and ids:
+        raise _fail("give codemod ids or --all, not both")
+    repo = git_toplevel(Path.cwd().resolve())
+    if repo is None:
+        raise _fail(
+            "not in a git repository: run `fixkit pr` where `fixkit apply` made the branches"
+        )
+    config = _load_config([], _known())
+    prefix = config.branch_prefix
+    try:
+        local = gp.local_branches(repo, prefix)
+    except gp.GitError as exc:
+        raise _fail(str(exc)) from exc
+    chosen, missing = pub.pick_branches(local, ids or [], prefix)
+    if missing:
+        raise _fail(f"no branch {', '.join(prefix + m for m in missing)}: run `fixkit apply` first")
+    if not chosen:
+        err.print(f"no {prefix}* branches: run `fixkit apply` first")
+        raise typer.Exit(EXIT_OK)
+
+    info = fg.parse_remote(gp.remote_url(repo, remote))
+    kind = forge_kind.value if forge_kind else fg.detect_kind(info, api_url)
+    forge: fg.Forge | None = None
+    token: str | None = None
+    try:
+        if kind != "none":
+            if dry_run:
+                token = next(
+                    (os.environ[v] for v in fg.TOKEN_VARS[kind] if os.environ.get(v)), None
+                )
+            else:
+                token = fg.token_from_env(kind, os.environ)
+                forge = fg.make_forge(kind, info, os.environ, api_url=api_url)
+    except fg.ForgeError as exc:
+        raise _fail(str(exc)) from exc
+    env = gp.auth_env(gp.head_env(), info, kind, token)
+
+    unreachable = ""
+    heads: dict[str, str] = {}
+    default: str | None = None
+    try:
+        heads, default = gp.ls_remote(repo, remote, env)
+    except gp.GitError as exc:
+        if not dry_run:
+            raise _fail(f"cannot read the remote {info.url}: {exc}") from exc
+        unreachable = f"unknown (cannot read {info.url})"
+    try:
+        base = pub.base_branch_of(repo, base_branch, default)
+    except fg.ForgeError as exc:
+        raise _fail(str(exc)) from exc
+    opts = pub.PublishOptions(
+        repo=repo,
+        remote=remote,
+        remote_info=info,
+        base_branch=base,
+        env=env,
+        draft=draft,
+        labels=_csv(labels),
+        reviewers=_csv(reviewers),
+        force=force,
+    )
+    if not dry_run:
+        err.print(f"publishing {len(chosen)} branch(es) to {info.url} ({kind}), base {base}")
+    failed = False
+    for name, sha in chosen:
+        branch = pub.load_branch(repo, name, sha, base_branch=base, remote_name=remote)
+        if branch is None:
+            err.print(
+                Text(
+                    f"fixkit: {name}: no fixkit record on its tip (not made by `fixkit apply`?): skipped",
+                    style="red",
+                )
+            )
+            failed = True
+            continue
+        if dry_run:
+            plan = None
+            if not unreachable:
+                plan = gp.plan_push(repo, remote, name, sha, heads.get(name), env, fetch=False)
+            typer.echo(pub.dry_run_text(opts, branch, plan, unreachable))
+            continue
+        out = pub.publish_branch(
+            forge, opts, branch, heads.get(name), say=lambda s: err.print(Text(s))
+        )
+        if out.failed:
+            failed = True
+            err.print(Text(f"fixkit: {name}: {out.message}", style="red"))
+            continue
+        typer.echo(f"{name}: {out.message}" + (f" {out.url}" if out.url else ""))
+        for line in out.lines:
+            typer.echo(line)
+    raise typer.Exit(EXIT_ERROR if failed else EXIT_OK)
+
+
 def main() -> None:
     """The console script."""
     app()

@@ -21,6 +21,7 @@ __all__ = [
     "AlreadyExists",
     "Forge",
     "ForgeError",
+    "PRState",
     "PullRequest",
     "PullRequestSpec",
     "Remote",
@@ -219,21 +220,60 @@ def make_forge(
     env: Mapping[str, str],
     *,
     api_url: str | None = None,
-    fast: bool = False,
 ) -> Forge:
-    """The forge client for ``remote``. ``fast`` shortens retry waits (tests)."""
+    """The forge client for ``remote``, authenticated with the token from ``env``."""
     url = (api_url or api_url_for(kind, remote)).rstrip("/")
     token = token_from_env(kind, env)
     if kind == "github":
         from fixkit.forge.github import GitHubForge
 
-        return GitHubForge(url, remote.slug, token, fast=fast)
+        return GitHubForge(url, remote.slug, token)
     if kind == "gitlab":
         from fixkit.forge.gitlab import GitLabForge
 
-        return GitLabForge(url, remote.path, token, fast=fast)
+        return GitLabForge(url, remote.path, token)
     if kind == "gitea":
         from fixkit.forge.gitea import GiteaForge
 
-        return GiteaForge(url, remote.slug, token, fast=fast)
+        return GiteaForge(url, remote.slug, token)
     raise ForgeError(f"unknown forge {kind!r}: use one of github, gitlab, gitea, none")
+
+
+_NAMES = {"github": "GitHub", "gitlab": "GitLab", "gitea": "Gitea"}
+_SCOPES = {
+    "github": "a classic token with the `repo` scope, or a fine-grained one with "
+    "'Pull requests: write' and 'Contents: write'",
+    "gitlab": "the `api` scope and at least the Developer role",
+    "gitea": "the `write:repository` and `write:issue` scopes",
+}
+
+
+def error_for_status(
+    kind: str, status: int, detail: str, *, action: str, repo: str, api_url: str
+) -> ForgeError:
+    """A :class:`ForgeError` for an HTTP error, saying what to fix."""
+    name = _NAMES.get(kind, kind)
+    said = f" ({status}: {detail})" if detail else f" ({status})"
+    if status == 401:
+        names = " or ".join(TOKEN_VARS.get(kind, ()))
+        return ForgeError(
+            f"{name} rejected the token{said}: set {names} to a valid, unexpired token", status
+        )
+    if status == 403:
+        return ForgeError(
+            f"{name} refused to {action} in {repo}{said}: the token needs {_SCOPES.get(kind, 'write access')}",
+            status,
+        )
+    if status == 404:
+        return ForgeError(
+            f"{name} found nothing for {action} in {repo} at {api_url}{said}: check --remote and "
+            "--api-url, and that the token can see the repository",
+            status,
+        )
+    if status in (409, 422):
+        return ForgeError(
+            f"{name} refused to {action} in {repo}{said}: check that --base-branch exists on the "
+            "remote and differs from the pushed branch",
+            status,
+        )
+    return ForgeError(f"{name} answered {status} when asked to {action} in {repo}{said}", status)

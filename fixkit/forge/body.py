@@ -1,0 +1,150 @@
+"""The pull request a reviewer reads: title and Markdown body from a :class:`FixRecord`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from fixkit.fixrecord import FixRecord, Site
+
+__all__ = ["META_RE", "pr_title", "read_meta", "render_body", "strip_draft"]
+
+#: Rows shown per table; forges cap a body at about 64 KB.
+MAX_ROWS = 200
+META_RE = re.compile(r"<!--\s*fixkit:meta\s+(\{.*?\})\s*-->", re.DOTALL)
+_DRAFT_PREFIX = re.compile(r"^\s*(draft:|\[draft\]|\(draft\)|wip:|\[wip\])\s*", re.IGNORECASE)
+
+
+def pr_title(record: FixRecord) -> str:
+    """``<title> (<audit ids>)``, the subject line of the branch's commit."""
+    audit = ", ".join(record.audit)
+    return f"{record.title} ({audit})" if audit else record.title
+
+
+def strip_draft(title: str) -> str:
+    """The title without a forge's draft marker (``Draft:``, ``WIP:``)."""
+    return _DRAFT_PREFIX.sub("", title, count=1)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    ticks = "``" if "`" in text else "`"
+    pad = " " if ticks == "``" else ""
+    return f"{ticks}{pad}{_cell(text)}{pad}{ticks}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS]]
+    if len(rows) > MAX_ROWS:
+        lines.append(f"\n… and {len(rows) - MAX_ROWS} more (see the commit on the branch).")
+    return lines
+
+
+def _site_rows(sites: Sequence[Site]) -> list[list[str]]:
+    return [[_code(s.path), str(s.line) if s.line else "", _cell(s.message)] for s in sites]
+
+
+def meta_of(record: FixRecord) -> dict[str, Any]:
+    """The metadata a re-run reads back from the body."""
+    return {"codemod": record.codemod, "base": record.base, "version": record.version}
+
+
+def read_meta(body: str) -> dict[str, Any] | None:
+    """The ``fixkit:meta`` block of a pull request body, or None if there is none."""
+    m = META_RE.search(body or "")
+    if not m:
+        return None
+    try:
+        data = json.loads(m.group(1))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def render_body(record: FixRecord, *, branch: str, base_branch: str, remote: str = "origin") -> str:
+    """The Markdown body: what and why, audit ids, sites, skipped findings, safety, verification."""
+    out: list[str] = []
+    audit = ", ".join(record.audit) or "none"
+    out += ["## What", "", record.summary.strip() or record.title, ""]
+    out += [
+        f"**Audit findings:** {audit} · **Codemod:** `{record.codemod}` · "
+        f"**Safety:** {record.safety}",
+        "",
+    ]
+    if record.why.strip():
+        out += ["## Why", "", record.why.strip(), ""]
+
+    added = sum(f.added for f in record.files)
+    removed = sum(f.removed for f in record.files)
+    n = len(record.files)
+    out += ["## Changed sites", ""]
+    if record.sites:
+        out += _table(["File", "Line", "What changed"], _site_rows(record.sites))
+    else:
+        out.append("No site-level detail was recorded.")
+    out += ["", f"{n} file{'s' if n != 1 else ''} changed, +{added} -{removed}.", ""]
+
+    out += ["## Skipped findings", ""]
+    if record.skipped:
+        out += [
+            "fixkit left these alone on purpose; each needs a person's judgement.",
+            "",
+            *_table(["File", "Line", "Why it was left alone"], _site_rows(record.skipped)),
+        ]
+    else:
+        out.append("None: every finding of this codemod was fixed.")
+    out.append("")
+    if record.failed:
+        out += [
+            "## Files not changed because of an error",
+            "",
+            *_table(["File", "Line", "Error"], _site_rows(record.failed)),
+            "",
+        ]
+
+    out += ["## Safety", ""]
+    notes = record.fix_safety.strip()
+    if record.safety == "unsafe":
+        out += [
+            "> [!WARNING]",
+            "> **Unsafe fix: this change may alter behaviour.** Review every site above.",
+            ">",
+            *[f"> {line}".rstrip() for line in (notes or "No notes were given.").splitlines()],
+        ]
+    else:
+        out.append(
+            f"This is a **{record.safety}** fix. " + (notes or "It does not change behaviour.")
+        )
+    out.append("")
+
+    out += [
+        "## How to verify",
+        "",
+        "```sh",
+        f"git fetch {remote} {branch}",
+        f"git diff {remote}/{base_branch}...FETCH_HEAD",
+        "git switch --detach FETCH_HEAD",
+        f"fixkit check --select {record.codemod} .   # only the skipped findings above remain",
+        "python -m pytest",
+        "```",
+        "",
+        "---",
+        f"Generated by fixkit {record.version} from base `{record.base[:12] or 'unknown'}`. "
+        "Running `fixkit pr` again updates this pull request; close it without merging to "
+        "decline the fix (fixkit will not reopen it).",
+        "",
+        f"<!-- fixkit:meta {_meta_json(meta_of(record))} -->",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _meta_json(meta: dict[str, Any]) -> str:
+    # "-->" inside the comment would end it early; escape ">" in the JSON.
+    return json.dumps(meta, sort_keys=True).replace(">", "\\u003e")
