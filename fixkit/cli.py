@@ -481,12 +481,10 @@ def _apply_branches(
     from fixkit import branches as fixbranches
 
     start = paths[0] if paths and paths[0].exists() else Path.cwd()
-    if git_toplevel(start.resolve()) is None:
-        raise _fail(
-            f"{start} is not in a git repository: use --dry-run to see the diff, "
-            "or --in-place to write the files directly"
-        )
     try:
+        if git_toplevel(start.resolve()) is None:
+            fixbranches.open_repo(start)  # says why: no repository, or a bare one
+            raise fixbranches.BranchError(f"{start} is not in a git work tree")
         repo = fixbranches.open_repo(start)
         outcome = fixbranches.build_branches(
             repo,
