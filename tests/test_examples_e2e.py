@@ -35,17 +35,23 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Example",
+    "GIT_AUTHOR_EMAIL": "example@localhost",
+    "GIT_COMMITTER_NAME": "Example",
+    "GIT_COMMITTER_EMAIL": "example@localhost",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
 def _git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Example",
-        "GIT_AUTHOR_EMAIL": "example@localhost",
-        "GIT_COMMITTER_NAME": "Example",
-        "GIT_COMMITTER_EMAIL": "example@localhost",
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
     done = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=False
+        ["git", *args],
+        cwd=repo,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, f"git {' '.join(args)} failed:\n{done.stderr}"
     return done.stdout
@@ -96,6 +102,7 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     apply = subprocess.run(
         [sys.executable, "-m", "fixkit", "apply", "--all", "--unsafe", str(repo)],
         cwd=repo,
+        env={**os.environ, **GIT_ENV},
         capture_output=True,
         text=True,
         timeout=600,

@@ -544,6 +544,44 @@ MEASURES = {
 }
 
 
+#: id -> (what the headline figure is, how to read it from the figures); used by demo.py
+HEADLINES = {
+    "finally-close": (
+        "Redis connections left open by 20 failing health checks",
+        lambda f: str(f["leaked_connections"]),
+    ),
+    "task-registry": (
+        "pending background analyses destroyed by gc, of 20",
+        lambda f: str(f["collected_while_pending"]),
+    ),
+    "persistent-client": (
+        "TCP connections for 10 requests: Gemini (3 attempts each) / Mistral",
+        lambda f: f"{f['gemini_connections']} / {f['mistral_connections']}",
+    ),
+    "atomic-update": (
+        "lost updates among 4 threads x 50 increments",
+        lambda f: str(f["lost_updates"]),
+    ),
+    "bulk-delete": (
+        "DELETE statements run to remove 50 rows",
+        lambda f: str(f["delete_statements"]),
+    ),
+    "temp-file-logging": (
+        "failed temp-file removals logged, of 2 / what a timeout raises",
+        lambda f: f"{f['failures_logged']} / {f['exception_after_timeout'] or '-'}",
+    ),
+}
+
+
+def headline(codemod_id: str, figures: dict) -> str:
+    """The one figure of a measurement worth a table cell."""
+    if "unavailable" in figures:
+        return "n/a"
+    if "error" in figures:
+        return "error"
+    return HEADLINES[codemod_id][1](figures)
+
+
 def measure(codemod_id: str) -> dict:
     """Run one measurement; ``{"unavailable": reason}`` when the machine lacks what it needs."""
     try:
@@ -567,7 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(results))
     else:
         for i, figures in results.items():
-            print(f"{i:<18} " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+            print(f"{i:<18} {headline(i, figures):>14}  {HEADLINES[i][0]}")
+            print(f"{'':<18} " + ", ".join(f"{k}={v}" for k, v in figures.items()))
     return 0
 
 
