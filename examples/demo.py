@@ -90,18 +90,16 @@ def _table(rows: list[list[str]], header: list[str], fancy: bool) -> None:
         return
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
     print(line)
     for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
-    parser.add_argument(
-        "--plain", action="store_true", help="plain text even on a terminal"
-    )
+    parser.add_argument("--plain", action="store_true", help="plain text even on a terminal")
     args = parser.parse_args(argv)
     fancy = sys.stdout.isatty() and not args.plain
     ids = list(leakcheck.MEASURES)
@@ -119,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
         prefix = "refs/heads/fixkit/"
         refs = _git(repo, "for-each-ref", "--format=%(refname)", prefix).split()
-        branches = {r[len(prefix):] for r in refs}
+        branches = {r[len(prefix) :] for r in refs}
         trees = {}
         for codemod_id in ids:
             if codemod_id in branches:

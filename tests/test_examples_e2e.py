@@ -61,7 +61,12 @@ def _run_example_tests(tree: Path, report: Path) -> dict[str, str]:
     """Run the example's pytest in ``tree``; return {node id: passed | failed | skipped}."""
     subprocess.run(
         [
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
             f"--junitxml={report}",
         ],
         cwd=tree,
@@ -116,7 +121,7 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
     prefix = "refs/heads/fixkit/"
     branches = {
-        ref[len(prefix):]
+        ref[len(prefix) :]
         for ref in _git(repo, "for-each-ref", "--format=%(refname)", prefix).split()
     }
     trees = {"base": repo}

@@ -100,12 +100,19 @@ def redis_server():
     proc = subprocess.Popen(
         [
             binary,
-            "--port", str(port),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", workdir,
-            "--rename-command", "CONFIG", "",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+            "--rename-command",
+            "CONFIG",
+            "",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -368,7 +375,9 @@ def _sqlite_engine(path: Path):
 
     from app.database.models import Base
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30}
+    )
     Base.metadata.create_all(engine)
     return engine
 
@@ -528,7 +537,9 @@ def measure_temp_file_logging(timeout: float = 1.0) -> dict:
                 shutil.rmtree(p, ignore_errors=True)
     return {
         "removal_failures": len(leftovers),
-        "failures_logged": sum(1 for r in handler.records if any(p in r.getMessage() for p in paths)),
+        "failures_logged": sum(
+            1 for r in handler.records if any(p in r.getMessage() for p in paths)
+        ),
         "result_returned": returned[0],
         "exception_after_timeout": escaped[1],
     }
