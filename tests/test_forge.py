@@ -959,10 +959,8 @@ def test_finds_the_open_pr_across_pages(fake: FakeForge, repos: tuple[Path, Path
     pages = [
         c.query.get("page", ["1"])[0]
         for c in fake.calls
-        if (c.method == "GET"
-        and "/pulls" in c.path)
-        or ("merge_requests" in c.path
-        and c.method == "GET")
+        if (c.method == "GET" and "/pulls" in c.path)
+        or ("merge_requests" in c.path and c.method == "GET")
     ]
     assert len(pages) >= 2 and "2" in pages
     assert creates(fake) == []

@@ -231,7 +231,8 @@ def make_forge(
     if kind == "gitlab":
         from fixkit.forge.gitlab import GitLabForge
 
-        return GitLabForge(url, remote.path, token)
+        # A GitLab project path may be nested (group/sub/name); a local path has only owner/name.
+        return GitLabForge(url, remote.path if remote.host else remote.slug, token)
     if kind == "gitea":
         from fixkit.forge.gitea import GiteaForge
 
