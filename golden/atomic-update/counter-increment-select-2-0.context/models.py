@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, DateTime, Integer, String
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -19,3 +19,12 @@ class UserDB(Base):
     @property
     def display_name(self):
         return self.name or self.email
+
+
+class SessionDB(Base):
+    __tablename__ = "sessions"
+
+    id = Column(String, primary_key=True)
+    user_id = Column(String, ForeignKey("users.id"))
+    status = Column(String)
+    user = relationship("UserDB", back_populates="sessions")
