@@ -49,9 +49,9 @@ def _free_port() -> int:
 
 
 def _pg_binary(name: str) -> str | None:
-    return shutil.which(name) or next(
-        (str(p) for p in [Path("/usr/local/bin") / name] if p.exists()), None
-    )
+    # Debian keeps the server binaries off the PATH, under /usr/lib/postgresql/<version>/bin.
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return shutil.which(name) or next((str(p) for p in candidates if p.exists()), None)
 
 
 @pytest.fixture(scope="session")
