@@ -224,6 +224,15 @@ def make_forge(
     """The forge client for ``remote``, authenticated with the token from ``env``."""
     url = (api_url or api_url_for(kind, remote)).rstrip("/")
     token = token_from_env(kind, env)
+    try:
+        return _client(kind, url, remote, token)
+    except ImportError as exc:
+        raise ForgeError(
+            f"the {kind} client library is missing ({exc.name}): pip install 'fixkit[forge]'"
+        ) from None
+
+
+def _client(kind: str, url: str, remote: Remote, token: str) -> Forge:
     if kind == "github":
         from fixkit.forge.github import GitHubForge
 
