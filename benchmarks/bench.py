@@ -30,7 +30,9 @@ def _default_tree() -> list[Path]:
     return [Path(paths["stdlib"]), Path(paths["purelib"])]
 
 
-def _timed(label: str, fn: object, *args: object, repeat: int = 1, **kwargs: object) -> tuple[float, object]:
+def _timed(
+    label: str, fn: object, *args: object, repeat: int = 1, **kwargs: object
+) -> tuple[float, object]:
     best = float("inf")
     result: object = None
     for _ in range(repeat):
@@ -46,11 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("tree", nargs="*", type=Path)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--no-prefilter-run", action="store_true", help="skip the slow run without the pre-filter")
+    parser.add_argument(
+        "--no-prefilter-run", action="store_true", help="skip the slow run without the pre-filter"
+    )
     args = parser.parse_args(argv)
     trees = args.tree or _default_tree()
     codemods = registry.all_codemods()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, codemods: {', '.join(c.id for c in codemods)}")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, codemods: {', '.join(c.id for c in codemods)}"
+    )
 
     files: list[Source] = []
     for tree in trees:
@@ -61,13 +67,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"tree: {len(files)} files, {size / 1e6:.1f} MB")
     sources = [Source(rel, data=d) for rel, d in data.items()]
 
-    _timed("pre-filter only (bytes search)", lambda: [engine.triggered(codemods, d) for d in data.values()], repeat=args.repeat)
+    _timed(
+        "pre-filter only (bytes search)",
+        lambda: [engine.triggered(codemods, d) for d in data.values()],
+        repeat=args.repeat,
+    )
     hits = [rel for rel, d in data.items() if engine.triggered(codemods, d)]
     hit_size = sum(len(data[r]) for r in hits)
-    print(f"files with a trigger: {len(hits)} ({100 * len(hits) / max(len(files), 1):.1f} %, {hit_size / 1e6:.1f} MB)")
+    print(
+        f"files with a trigger: {len(hits)} ({100 * len(hits) / max(len(files), 1):.1f} %, {hit_size / 1e6:.1f} MB)"
+    )
 
     for jobs in args.jobs:
-        seconds, reports = _timed(f"check, all codemods, -j {jobs}", run, sources, codemods, chain=False, jobs=jobs, repeat=args.repeat)
+        seconds, reports = _timed(
+            f"check, all codemods, -j {jobs}",
+            run,
+            sources,
+            codemods,
+            chain=False,
+            jobs=jobs,
+            repeat=args.repeat,
+        )
         parsed = sum(1 for r in reports if r.parsed)  # type: ignore[attr-defined]
         print(f"    parsed {parsed} files; {size / 1e6 / seconds:.1f} MB/s over the whole tree")
 
@@ -75,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every codemod "triggers" on every file: the cost of parsing the whole tree.
         with mock.patch.object(engine, "triggered", lambda classes, data: list(classes)):
             jobs = max(args.jobs)
-            seconds, _ = _timed(f"same, pre-filter off, -j {jobs}", run, sources, codemods, chain=False, jobs=jobs)
+            seconds, _ = _timed(
+                f"same, pre-filter off, -j {jobs}", run, sources, codemods, chain=False, jobs=jobs
+            )
             print(f"    {size / 1e6 / seconds:.2f} MB/s")
     return 0
 

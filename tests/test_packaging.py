@@ -67,6 +67,10 @@ def test_wheel_install_finds_every_codemod(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert (target / "fixkit" / "codemods" / "__init__.py").is_file()
+    for package in (ROOT / "fixkit").rglob("__init__.py"):
+        assert (target / package.relative_to(ROOT)).is_file(), (
+            f"{package.parent.name} is not in the wheel"
+        )
     assert not (target / "codemods").exists()
     # Only the wheel's fixkit and the dependencies (site-packages without the editable finder).
     deps = sysconfig.get_paths()["purelib"]
