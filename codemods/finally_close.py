@@ -61,9 +61,9 @@ _DBAPI_DERIVED = _ENTER | {
     "iterdump",
     "blobopen",
 }
-_SOCKET_DERIVED = _ENTER | {"makefile", "fileno"}
+_SOCKET_DERIVED = _ENTER | {"makefile"}
 _HTTP_DERIVED = _ENTER | {"stream", "send"}
-_FILE_DERIVED = _ENTER | {"fileno", "buffer", "raw"}
+_FILE_DERIVED = _ENTER | {"buffer", "raw"}
 
 _REDIS = _Kind("redis client", "close", False, True, _REDIS_DERIVED)
 _ASYNC_REDIS = _Kind("asyncio redis client", "aclose", True, True, _REDIS_DERIVED)
@@ -125,6 +125,29 @@ _CONSUMERS = _HARMLESS | frozenset(
     )
 )
 _CLOSERS = frozenset({"close", "aclose"})
+#: Attributes known to hold plain data (names, flags, counters, headers), free to go anywhere.
+_DATA_ATTRIBUTES = frozenset(
+    {
+        "name",
+        "mode",
+        "closed",
+        "encoding",
+        "family",
+        "type",
+        "proto",
+        "headers",
+        "cookies",
+        "base_url",
+        "timeout",
+        "rowcount",
+        "lastrowid",
+        "description",
+        "total_changes",
+        "in_transaction",
+        "status_code",
+        "text",
+    }
+)
 
 
 class _Decline(Exception):
@@ -453,7 +476,7 @@ class FinallyClose(Codemod):
                 raise _Decline(f"`{name}` is declared global or nonlocal, so it outlives this call")
         self._check_single_binding(site.target, site, f"`{name}`")
         # Closing and ``with`` are looked at first: code in the fixed shape is already fine.
-        self._check_closed(site)
+        closers = self._check_closed(site)
         if site.kind.is_async and func.asynchronous is None:
             raise _Decline(
                 f"`{name}` from `{site.factory}()` needs `await {name}.{site.kind.closer}()`, "
@@ -461,7 +484,15 @@ class FinallyClose(Codemod):
             )
         if not self._references(site.target, site.scope):
             raise _Decline(f"`{name}` is never used after it is created; nothing to wrap")
-        self._check_name(site.target, site, region, f"`{name}`", depth=0)
+        # An escape explains an uncovered close better than "closed, but not in a finally".
+        ignore = {
+            id(n)
+            for n in m.findall(func, m.Name(name))
+            if any(self._contains(c, n) for c in closers)
+        }
+        self._check_name(site.target, site, region, f"`{name}`", depth=0, ignore=ignore)
+        if closers:
+            self._decline_uncovered(site, closers)
 
     def _check_single_binding(self, target: cst.Name, site: _Site, what: str) -> None:
         for assignment in site.scope.assignments[target.value]:
@@ -480,7 +511,8 @@ class FinallyClose(Codemod):
                 "fixkit cannot tell which binding a close would reach"
             )
 
-    def _check_closed(self, site: _Site) -> None:
+    def _check_closed(self, site: _Site) -> list[cst.CSTNode]:
+        """The closes and closing ``with`` of the site; raises quietly when one covers it."""
         closers: list[cst.CSTNode] = []
         for access in self._references(site.target, site.scope):
             node = access.node
@@ -506,9 +538,10 @@ class FinallyClose(Codemod):
                     closers.append(holder)
         if closers:
             self._judge_closers(site, closers)
+        return closers
 
     def _judge_closers(self, site: _Site, closers: list[cst.CSTNode]) -> None:
-        """Raise quietly when a close already covers the site, else decline for review."""
+        """Raise quietly when a close already covers the site."""
         block = self.get_metadata(ParentNodeProvider, site.stmt, None)
         following: cst.CSTNode | None = None
         if isinstance(block, cst.IndentedBlock):
@@ -531,6 +564,8 @@ class FinallyClose(Codemod):
                         )
                 if isinstance(node, (cst.FunctionDef, cst.Lambda)):
                     break
+
+    def _decline_uncovered(self, site: _Site, closers: list[cst.CSTNode]) -> None:
         how = "by `with`" if isinstance(closers[0], cst.WithItem) else "by a call"
         raise _Decline(
             f"`{site.name}` is already closed on line {self._line(closers[0])} ({how}), but not "
@@ -551,12 +586,15 @@ class FinallyClose(Codemod):
         region: Sequence[cst.CSTNode],
         what: str,
         depth: int,
+        ignore: set[int] | None = None,
     ) -> None:
         """Every use of the local bound at ``target`` stays in ``region`` and keeps it here."""
         if depth:
             self._check_single_binding(target, site, what)
         for access in self._references(target, site.scope):
             node = access.node
+            if ignore and id(node) in ignore:
+                continue
             if not isinstance(node, cst.Name):
                 raise _Decline(
                     f"{what} is used in a way fixkit cannot follow (line {self._line(node)})"
@@ -605,22 +643,25 @@ class FinallyClose(Codemod):
                 if parent.attr.value in site.kind.derived or streams:
                     self._check_derived(holder, site, region, f"`{_code(holder.func)}()`", depth)
                 return
-            if self._is_store(parent, holder):
+            if self._is_store(parent, holder) or parent.attr.value in _DATA_ATTRIBUTES:
                 return
-            # A bare attribute may be a bound method (a callback) or a handle that needs the object.
+            # Any other bare attribute may be a bound method (a callback) or a handle that needs the object.
             self._check_derived(parent, site, region, f"`{_code(parent)}`", depth)
             return
         if isinstance(parent, cst.WithItem) and parent.item is node:
             return  # a sqlite3/psycopg2 transaction; closing ``with`` was handled before
         if isinstance(parent, cst.Arg):
-            call = self.get_metadata(ParentNodeProvider, parent)
-            assert isinstance(call, cst.Call)
-            if self._qualified(call.func) & _HARMLESS:
-                return
-            raise _Decline(
-                f"{what} is passed to `{_code(call.func)}()`, which may keep it; left open"
-            )
+            self._check_argument(parent, _HARMLESS, what)
+            return
         self._check_plain(node, parent, what)
+
+    def _check_argument(self, arg: cst.Arg, allowed: frozenset[str], what: str) -> None:
+        call = self.get_metadata(ParentNodeProvider, arg)
+        if not isinstance(call, cst.Call):  # a class base or keyword: it goes who knows where
+            raise _Decline(f"{what} is used in a way fixkit cannot follow (line {self._line(arg)})")
+        if self._qualified(call.func) & allowed:
+            return
+        raise _Decline(f"{what} is passed to `{_code(call.func)}()`, which may keep it; left open")
 
     @staticmethod
     def _is_store(attribute: cst.Attribute, holder: cst.CSTNode) -> bool:
@@ -638,6 +679,8 @@ class FinallyClose(Codemod):
             return
         if isinstance(parent, cst.For) and parent.iter is node:
             return
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            return  # indexing reads or writes an item; the value itself goes nowhere
         if isinstance(parent, (cst.If, cst.While, cst.Assert)) and parent.test is node:
             return
         if isinstance(parent, (cst.UnaryOperation, cst.BooleanOperation)) and self._is_condition(
@@ -664,7 +707,7 @@ class FinallyClose(Codemod):
             return f"is returned (line {line}), so the caller owns it"
         if isinstance(parent, cst.Yield):
             return f"is yielded (line {line}), so the consumer owns it"
-        if isinstance(parent, (cst.Element, cst.DictElement, cst.StarredElement, cst.Subscript)):
+        if isinstance(parent, (cst.Element, cst.DictElement, cst.StarredElement, cst.Index)):
             return f"is put in a container (line {line})"
         if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
             targets = (
@@ -708,13 +751,8 @@ class FinallyClose(Codemod):
         ):
             return
         if isinstance(parent, cst.Arg):
-            call = self.get_metadata(ParentNodeProvider, parent)
-            assert isinstance(call, cst.Call)
-            if self._qualified(call.func) & _CONSUMERS:
-                return
-            raise _Decline(
-                f"{what} is passed to `{_code(call.func)}()`, which may keep it; left open"
-            )
+            self._check_argument(parent, _CONSUMERS, what)
+            return
         if (
             isinstance(parent, cst.Assign)
             and len(parent.targets) == 1
