@@ -293,9 +293,13 @@ class FinallyClose(Codemod):
         self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
     ) -> cst.SimpleStatementSuite:
         for small in original_node.body:
-            if m.matches(small, self.FACTORY_ASSIGN) and self._factory(small) is not None:
+            in_function = isinstance(self._scope(small), FunctionScope)
+            if in_function and m.matches(small, self.FACTORY_ASSIGN) and self._factory(small):
+                assert isinstance(small, (cst.Assign, cst.AnnAssign))
                 self.skip(
-                    small, "created on the same line as its block header; split the line first"
+                    small,
+                    f"`{_code(self._target(small))}` is created on the same line as its block "
+                    "header; split the line first",
                 )
         return updated_node
 
@@ -425,31 +429,37 @@ class FinallyClose(Codemod):
         if not isinstance(stmt, cst.SimpleStatementLine):
             return None
         for small in stmt.body:
-            if m.matches(small, self.CHAINED_FACTORY_ASSIGN) and self._factory(small) is not None:
-                self.skip(
-                    stmt, "bound to several names at once; fixkit cannot tell which one to close"
-                )
+            found = self._factory(small)
+            # Module and class attributes are meant to live long; only locals leak per call.
+            if found is None or not isinstance(self._scope(small), FunctionScope):
+                continue
+            if m.matches(small, self.CHAINED_FACTORY_ASSIGN):
+                assert isinstance(small, cst.Assign)
+                names = ", ".join(f"`{_code(t.target)}`" for t in small.targets)
+                self.skip(stmt, f"bound to {names} at once; fixkit cannot tell which one to close")
                 return None
             if not m.matches(small, self.FACTORY_ASSIGN):
                 continue
-            found = self._factory(small)
-            if found is None:
-                continue
             assert isinstance(small, (cst.Assign, cst.AnnAssign))
-            target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+            target = self._target(small)
             assert isinstance(target, cst.Name) and isinstance(small.value, cst.Call)
-            scope = self.get_metadata(ScopeProvider, target, None)
-            # Module and class attributes are meant to live long; only locals leak per call.
-            if not isinstance(scope, FunctionScope):
-                return None
             if len(stmt.body) > 1:
                 self.skip(
                     stmt,
                     f"`{target.value}` is created on a line with other statements; split the line first",
                 )
                 return None
+            scope = self._scope(small)
+            assert isinstance(scope, FunctionScope)
             return _Site(stmt, target, small.value, found[0], found[1], scope)
         return None
+
+    @staticmethod
+    def _target(small: cst.Assign | cst.AnnAssign) -> cst.BaseExpression:
+        return small.targets[0].target if isinstance(small, cst.Assign) else small.target
+
+    def _scope(self, node: cst.CSTNode) -> Scope | None:
+        return self.get_metadata(ScopeProvider, node, None)
 
     # -- analysis -----------------------------------------------------------------
 
