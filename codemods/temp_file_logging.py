@@ -145,15 +145,19 @@ class TempFileLogging(Codemod):
                             and alias.asname is None
                         ):
                             self._get_logger = "getLogger"  # the module's own spelling
+                target: cst.BaseExpression | None = None
+                if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                    target = small.targets[0].target
+                elif isinstance(small, cst.AnnAssign):
+                    target = small.target
+                value = getattr(small, "value", None)
                 if (
                     self._logger is None
-                    and isinstance(small, cst.Assign)
-                    and len(small.targets) == 1
-                    and isinstance(small.targets[0].target, cst.Name)
-                    and isinstance(small.value, cst.Call)
-                    and self._qualified(small.value.func, self.LOGGER_FACTORIES)
+                    and isinstance(target, cst.Name)
+                    and isinstance(value, cst.Call)
+                    and self._qualified(value.func, self.LOGGER_FACTORIES)
                 ):
-                    self._logger = small.targets[0].target.value
+                    self._logger = target.value
         if self._logger is None and m.findall(node, m.Name("logger")):
             # A new module-level `logger` could shadow or be shadowed by what is there.
             self._logger_problem = "the name logger is already used in this module"
@@ -531,6 +535,11 @@ class TempFileLogging(Codemod):
             return "the removed path is not a plain name or attribute (it would be evaluated twice); left alone"
         if self._logger is None and self._logger_problem is not None:
             return f"cannot add a logger: {self._logger_problem}; left alone"
+        name = self._logger or "logger"
+        shadow = m.Param(name=m.Name(name)) | m.AssignTarget(target=m.Name(name))
+        for kind, node in self._frames:
+            if kind == "function" and m.findall(node, shadow):
+                return f"the function binds {name}, which shadows the module logger; left alone"
         return None
 
     # -- rewriting ------------------------------------------------------------
