@@ -229,8 +229,8 @@ class FinallyClose(Codemod):
     alone, with a skipped finding, when it escapes: returned, yielded, stored on an attribute
     or in a container, assigned to another name, passed to any other call, used in a closure,
     a lambda or a generator expression, or declared ``global``/``nonlocal``; also when a value
-    that needs it open (a cursor, a pipeline, a streamed response, ``makefile()``) escapes in
-    the same ways. A site that is closed already in a ``finally:`` or managed by ``with`` or
+    that needs it open (a cursor, a pipeline, a streamed response, ``makefile()``, a bound
+    method or any attribute not known to be plain data) escapes in the same ways. A site that is closed already in a ``finally:`` or managed by ``with`` or
     ``contextlib.closing`` is correct and not reported; one closed outside a ``finally:`` is
     reported and left for review. ``with conn:`` on a sqlite3 or psycopg2 connection ends a
     transaction without closing, so it does not count as a close. Async factories are closed
@@ -655,7 +655,7 @@ class FinallyClose(Codemod):
                 return
             if self._is_store(parent, holder) or parent.attr.value in _DATA_ATTRIBUTES:
                 return
-            # Any other bare attribute may be a bound method (a callback) or a handle that needs the object.
+            # Any other bare attribute may be a bound method (a callback) or a handle.
             self._check_derived(parent, site, region, f"`{_code(parent)}`", depth)
             return
         if isinstance(parent, cst.WithItem) and parent.item is node:
