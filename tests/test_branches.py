@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -1003,3 +1004,43 @@ def test_example_backend_branches_compile_and_match_the_dry_run(
         )
         assert sh(repo, "diff", "--name-only", base, branch).split() == named
     assert_fsck(repo)
+
+
+@pytest.fixture(scope="module")
+def run_duration(tmp_path_factory: pytest.TempPathFactory) -> float:
+    """How long one uninterrupted run of the script takes here."""
+    root = tmp_path_factory.mktemp("probe")
+    repo = make_repo(root / "repo")
+    script = root / "run_fixkit.py"
+    script.write_text(SCRIPT)
+    started = time.monotonic()
+    proc = _run_script(script, repo, "")
+    proc.communicate(timeout=120)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.8, 0.9, 0.95, 0.98])
+def test_kill_at_any_moment_is_all_or_nothing(
+    tmp_path: Path, run_duration: float, fraction: float
+) -> None:
+    """SIGKILL at a moment nobody chose: the branches appear all at once or not at all."""
+    repo = make_repo(tmp_path / "repo")
+    write(repo, {"app/two.py": "foo = 'unstaged'\n", "untracked.py": "foo = 1\n"})
+    script = tmp_path / "run_fixkit.py"
+    script.write_text(SCRIPT)
+    before = snapshot(repo)
+    proc = _run_script(script, repo, "")
+    try:
+        proc.wait(timeout=run_duration * fraction)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert snapshot(repo) == before
+    assert sorted(fix_branches(repo)) in ([], ["fixkit/rename-foo", "fixkit/rename-spam"])
+    assert_fsck(repo)
+
+
+def test_branches_command_outside_a_repository(tmp_path: Path) -> None:
+    result = cli("branches", str(tmp_path))
+    assert result.exit_code == 2
+    assert "not in a git repository" in result.stderr
