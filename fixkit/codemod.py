@@ -93,7 +93,13 @@ class ProjectFiles:
         for path, data in self.sources(*triggers):
             try:
                 yield path, cst.parse_module(data)
-            except cst.ParserSyntaxError:
+            except (
+                cst.ParserSyntaxError,
+                RecursionError,
+                UnicodeDecodeError,
+                LookupError,
+                SyntaxError,
+            ):
                 continue
 
 

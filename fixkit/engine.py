@@ -12,6 +12,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,8 @@ def _run_one(
 ) -> tuple[Result, cst.Module]:
     options = job.options.get(cls.id)
     project = job.project.get(cls.id)
+    if isinstance(project, CollectFailed):
+        return Failed(relpath, cls.id, f"reading the whole tree failed: {project.error}"), tree
     try:
         out, findings = apply_codemod(cls, tree, relpath, options, project)
     except Exception as exc:  # a codemod bug must not stop the run
@@ -129,14 +132,26 @@ def _run_one(
         return Unchanged(relpath, cls.id, tuple(findings)), tree
     if cls.safety is Safety.REPORT_ONLY:
         return Failed(relpath, cls.id, "a report-only codemod changed code", tuple(findings)), tree
-    after = out.bytes
-    problem = _verify(cls, after, relpath, options, project)
+    try:
+        after = out.bytes
+        problem = _verify(cls, after, relpath, options, project)
+    except RecursionError:
+        problem = "output too deeply nested to verify (RecursionError)"
     if problem is not None:
         return Failed(relpath, cls.id, problem, tuple(findings)), tree
     if not any(f.fixed for f in findings):
         line = _first_changed_line(tree.code, out.code)
         findings.append(Finding(cls.id, line, 1, cls.title, True, line))
     return Changed(relpath, cls.id, before, after, tuple(findings)), out
+
+
+def _round_trip_problem(module: cst.Module, data: bytes) -> str | None:
+    """Why the unmodified tree cannot be trusted to regenerate the file, or None."""
+    try:
+        same = module.bytes == data
+    except RecursionError:  # code generation of a very deep tree
+        return "too deeply nested for libcst (RecursionError); left alone"
+    return None if same else "libcst does not reproduce this file byte for byte; left alone"
 
 
 def triggered(classes: Sequence[type[Codemod]], data: bytes) -> list[type[Codemod]]:
@@ -174,8 +189,13 @@ def process_source(
         return FileReport(
             rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected)
         )
-    if module.bytes != data:
-        reason = "libcst does not reproduce this file byte for byte; left alone"
+    except RecursionError:
+        error = "too deeply nested for libcst (RecursionError)"
+        return FileReport(
+            rel, data, data, quiet + tuple(Failed(rel, c.id, error) for c in selected)
+        )
+    reason = _round_trip_problem(module, data)
+    if reason is not None:
         return FileReport(
             rel,
             data,
@@ -220,7 +240,20 @@ def collect_project(classes: Sequence[type[Codemod]], sources: Sequence[Source])
     if not wanted:
         return {}
     files = _LazyFiles(sources)
-    return {c.id: c.collect(ProjectFiles(files)) for c in wanted}
+    project: dict[str, Any] = {}
+    for cls in wanted:
+        try:
+            project[cls.id] = cls.collect(ProjectFiles(files))
+        except Exception as exc:  # a codemod bug must not stop the run
+            project[cls.id] = CollectFailed(f"{type(exc).__name__}: {str(exc)[:200]}")
+    return project
+
+
+@dataclass(frozen=True)
+class CollectFailed:
+    """What a run keeps of a codemod whose ``collect`` raised: its files fail, the run goes on."""
+
+    error: str
 
 
 class _LazyFiles(Mapping[str, bytes]):
@@ -301,8 +334,23 @@ def run(
             initializer=_init_worker,
             initargs=(job, classes),
         ) as pool:
-            for report in pool.map(_work, pending, chunksize=max(1, len(pending) // (workers * 8))):
-                reports[report.path] = report
-                if on_done:
-                    on_done(report)
+            chunk = max(1, len(pending) // (workers * 8))
+            try:
+                for report in pool.map(_work, pending, chunksize=chunk):
+                    reports[report.path] = report
+                    if on_done:
+                        on_done(report)
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in native code): the files it
+                # had not reported fail; the run and its other results stand.
+                for source in pending:
+                    if source.relpath not in reports:
+                        reports[source.relpath] = _worker_died(source, classes)
     return [reports[s.relpath] for s in sources]
+
+
+def _worker_died(source: Source, classes: Sequence[type[Codemod]]) -> FileReport:
+    data = source.read()
+    error = "the worker process died while this file was being processed"
+    results = tuple(Failed(source.relpath, c.id, error) for c in triggered(classes, data))
+    return FileReport(source.relpath, data, data, results)

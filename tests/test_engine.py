@@ -129,3 +129,41 @@ def test_parallel_run_matches_in_process_run(tmp_path: Path) -> None:
     parallel = run(sources, [RenameFoo, CountsModels], jobs=2)
     assert [r.final for r in serial] == [r.final for r in parallel]
     assert [r.results for r in serial] == [r.results for r in parallel]
+
+
+def test_deeply_nested_file_fails_alone() -> None:
+    deep = b"foo = " + b"1 + " * 3000 + b"1\n"
+    reports = run(
+        [Source("deep.py", data=deep), Source("ok.py", data=b"foo = 1\n")], [RenameFoo], jobs=1
+    )
+    deep_report, ok = reports
+    assert not deep_report.changed
+    [result] = deep_report.results
+    assert isinstance(result, (Failed, Skipped))
+    assert "RecursionError" in (result.error if isinstance(result, Failed) else result.reason)
+    assert ok.final == b"bar = 1\n"
+
+
+def test_collect_that_raises_fails_that_codemod_only() -> None:
+    class Broken(CountsModels):
+        id = "broken-collect"
+
+        @classmethod
+        def collect(cls, files: object) -> object:
+            raise RecursionError("deep")
+
+    reports = run([Source("a.py", data=b"foo = model_count\n")], [Broken, RenameFoo], jobs=1)
+    broken, renamed = reports[0].results
+    assert isinstance(broken, Failed) and "RecursionError: deep" in broken.error
+    assert isinstance(renamed, Changed)
+
+
+def test_dead_worker_fails_its_files_not_the_run(tmp_path: Path) -> None:
+    from toy_codemods import KillsWorker
+
+    sources = [Source(f"f{i}.py", data=b"foo = 1\n") for i in range(6)]
+    sources.append(Source("die.py", data=b"die = 1\n"))
+    reports = run(sources, [KillsWorker], jobs=2)
+    assert len(reports) == 7
+    died = reports[-1].results[0]
+    assert isinstance(died, Failed) and "worker process died" in died.error

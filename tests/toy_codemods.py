@@ -200,3 +200,34 @@ class RenameQux(Codemod):
             self.fixed(original_node, "qux renamed")
             return updated_node.with_changes(value="quux")
         return updated_node
+
+
+class KillsWorker(Codemod):
+    """Kill the process it runs in when a file says ``die``.
+
+    ## What it does
+    Ends its worker process.
+
+    ## Why is this bad?
+    Tests that a dead worker fails its files, not the run.
+
+    ## Example
+    `die`
+
+    ## Fix safety
+    n/a
+
+    ## References
+    - Audit 0.7
+    """
+
+    id = "kills-worker"
+    title = "Kill the worker"
+    audit = ("0.7",)
+    triggers = (b"die", b"foo")
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if "die" in node.code:
+            import os
+
+            os._exit(3)
