@@ -64,7 +64,8 @@ class TempFileLogging(Codemod):
 
     ## Fix safety
     Safe: the file is removed as before; a missing file is still not an error, and any other
-    failure is logged instead of raised. Removals already in a `try` that handles `OSError`
+    failure is logged instead of raised (outside a `finally:`, the code after a failed
+    removal of a temporary path now runs instead of being skipped by the exception). Removals already in a `try` that handles `OSError`
     with logging, and removals of non-temporary paths outside `finally`, are left alone.
     Sites fixkit cannot rewrite with certainty are reported and left alone: a path that is
     not a plain name or attribute (it would be evaluated twice), an `except` clause broader
