@@ -306,13 +306,21 @@ def check(
     raise typer.Exit(EXIT_FOUND if found else EXIT_OK)
 
 
-def _print_diff(reports: Sequence[FileReport]) -> None:
+def _git_mode(path: Path) -> int:
+    """The mode git records for a file: executable or not."""
+    try:
+        return 0o755 if path.stat().st_mode & 0o100 else 0o644
+    except OSError:
+        return 0o644
+
+
+def _print_diff(root: Path, reports: Sequence[FileReport]) -> None:
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     out = Console(highlight=False, soft_wrap=True) if color else None
     for rep in reports:
         if not rep.changed:
             continue
-        patch = unified_diff(rep.path, rep.original, rep.final)
+        patch = unified_diff(rep.path, rep.original, rep.final, mode=_git_mode(root / rep.path))
         if out is None:
             sys.stdout.buffer.write(patch)
             continue
@@ -447,7 +455,7 @@ def apply(
     if output is OutputFormat.json:
         typer.echo(to_json(reports, with_diff=True))
     elif dry_run:
-        _print_diff(reports)
+        _print_diff(root, reports)
     if output is OutputFormat.text:
         for line in finding_lines(reports, known):
             if " not fixed: " in line or ": error: " in line or ": skipped: " in line:

@@ -1003,6 +1003,11 @@ def test_example_backend_branches_compile_and_match_the_dry_run(
             if line.startswith(b"diff --git")
         )
         assert sh(repo, "diff", "--name-only", base, branch).split() == named
+        # And the text itself: what the dry run showed is what the branch shows.
+        shown = subprocess.run(
+            ["git", "diff", "--no-color", base, branch], cwd=repo, capture_output=True, check=True
+        ).stdout
+        assert shown == patch
     assert_fsck(repo)
 
 
