@@ -1,0 +1,2 @@
+async def send(message):
+    print(message)

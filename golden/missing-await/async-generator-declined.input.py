@@ -1,0 +1,7 @@
+async def rows(query):
+    for row in query:
+        yield row
+
+
+async def export(query):
+    rows(query)

@@ -1,0 +1,6 @@
+class BaseGateway:
+    async def audit(self, event):
+        print(event)
+
+    def log(self, event):
+        print(event)

@@ -1,0 +1,15 @@
+from asyncio import get_running_loop
+import asyncio
+
+
+async def refresh(key):
+    print(key)
+
+
+def refresh_soon(key):
+    try:
+        get_running_loop()
+    except RuntimeError:
+        asyncio.run(refresh(key))
+    else:
+        print("a loop is running: schedule it there")

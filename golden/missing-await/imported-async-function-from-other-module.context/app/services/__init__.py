@@ -1,0 +1,3 @@
+from .refresh import refresh_cache
+
+__all__ = ["refresh_cache"]

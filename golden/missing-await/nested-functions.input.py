@@ -1,0 +1,21 @@
+async def handle(request):
+    async def audit(event):
+        print(event)
+
+    def in_thread():
+        audit(request)
+
+    audit(request)
+    in_thread()
+
+    async def inner():
+        audit("inner")
+
+    await inner()
+
+
+def plain(request):
+    async def later():
+        print(request)
+
+    later()

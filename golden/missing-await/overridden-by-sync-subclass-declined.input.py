@@ -1,0 +1,6 @@
+class Store:
+    async def save(self, item):
+        print(item)
+
+    async def put(self, item):
+        self.save(item)
