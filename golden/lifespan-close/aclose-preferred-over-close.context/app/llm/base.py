@@ -1,0 +1,3 @@
+class BaseProvider:
+    async def aclose(self):
+        pass

@@ -1,0 +1,19 @@
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.config import settings
+from app.llm.ollama_provider import OllamaProvider
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.llm_provider = OllamaProvider(settings.ollama_url)
+    try:
+        yield
+    finally:
+        await app.state.llm_provider.close()
+    # Missing: await provider.close()
+
+
+app = FastAPI(lifespan=lifespan)

@@ -1,0 +1,16 @@
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.http = httpx.AsyncClient()
+    try:
+        yield
+    finally:
+        await app.state.http.aclose()
+
+
+app = FastAPI(lifespan=lifespan)

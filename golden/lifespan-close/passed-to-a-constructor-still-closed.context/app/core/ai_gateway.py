@@ -1,0 +1,3 @@
+class AIGateway:
+    def __init__(self, provider):
+        self.provider = provider

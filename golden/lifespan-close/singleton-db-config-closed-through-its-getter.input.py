@@ -1,0 +1,14 @@
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.database.config import get_db_config
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    get_db_config().create_tables()
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
