@@ -28,6 +28,7 @@ LEAK_TESTS = {
     "atomic-update": "tests/test_leaks.py::test_atomic_update",
     "bulk-delete": "tests/test_leaks.py::test_bulk_delete",
     "temp-file-logging": "tests/test_leaks.py::test_temp_file_logging",
+    "lifespan-close": "tests/test_leaks.py::test_lifespan_close",
 }
 
 pytestmark = pytest.mark.skipif(

@@ -545,6 +545,60 @@ def measure_temp_file_logging(timeout: float = 1.0) -> dict:
     }
 
 
+def _open_descriptors(path: Path) -> int:
+    """File descriptors of this process open on ``path`` (read from /proc/self/fd)."""
+    fd_dir = Path("/proc/self/fd")
+    if not fd_dir.is_dir():
+        raise Unavailable("/proc/self/fd is not available on this system")
+    target = str(path.resolve())
+    count = 0
+    for entry in fd_dir.iterdir():
+        try:
+            if os.readlink(entry) == target:
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+def measure_lifespan_close() -> dict:
+    """Database connections still open after the app has shut down (audit 1.9, 3.6, 4.6, 6.6).
+
+    The real app is started and stopped by FastAPI's ``TestClient`` (its lifespan runs: the
+    startup creates the tables through the database config's engine). After shutdown the
+    figures are the engine pool's idle connections and this process's file descriptors on the
+    SQLite file. Before the fix nothing closes the database config at shutdown, so the pooled
+    connection and its descriptor stay open; with the lifespan's ``finally:`` closing it, none
+    remain.
+    """
+    from fastapi.testclient import TestClient
+
+    from app.config import settings
+    from app.database import config as db_config
+    from app.main import app
+
+    saved = (settings.database_url, db_config._db_config)
+    with tempfile.TemporaryDirectory(prefix="leakcheck-lifespan-") as tmp:
+        path = Path(tmp) / "app.db"
+        settings.database_url = f"sqlite:///{path}"
+        db_config._db_config = None
+        try:
+            with TestClient(app):
+                during = _open_descriptors(path)
+            config = db_config.get_db_config()
+            pooled = config.engine.pool.checkedin()
+            after = _open_descriptors(path)
+        finally:
+            if db_config._db_config is not None:
+                db_config._db_config.close()
+            settings.database_url, db_config._db_config = saved
+    return {
+        "descriptors_while_running": during,
+        "pooled_connections_after_shutdown": pooled,
+        "descriptors_after_shutdown": after,
+    }
+
+
 MEASURES = {
     "finally-close": measure_finally_close,
     "task-registry": measure_task_registry,
@@ -552,6 +606,7 @@ MEASURES = {
     "atomic-update": measure_atomic_update,
     "bulk-delete": measure_bulk_delete,
     "temp-file-logging": measure_temp_file_logging,
+    "lifespan-close": measure_lifespan_close,
 }
 
 
@@ -580,6 +635,10 @@ HEADLINES = {
     "temp-file-logging": (
         "failed temp-file removals logged, of 2 / what a timeout raises",
         lambda f: f"{f['failures_logged']} / {f['exception_after_timeout'] or '-'}",
+    ),
+    "lifespan-close": (
+        "SQLite connections still open after the app shut down",
+        lambda f: str(f["descriptors_after_shutdown"]),
     ),
 }
 

@@ -56,3 +56,10 @@ def test_temp_file_logging():
     assert figures["failures_logged"] == 2, figures
     assert figures["result_returned"], "the run's result must not be lost to the cleanup"
     assert figures["exception_after_timeout"] == "TimeoutExpired", figures
+
+
+def test_lifespan_close():
+    figures = _measure("lifespan-close")
+    assert figures["descriptors_while_running"] >= 1, "the startup must open the database"
+    assert figures["pooled_connections_after_shutdown"] == 0, figures
+    assert figures["descriptors_after_shutdown"] == 0, figures
