@@ -1,0 +1,5 @@
+from app.database.models import SessionDB
+
+
+def all_sessions(db):
+    return db.query(SessionDB).all()
