@@ -523,13 +523,15 @@ class LifespanClose(Codemod):
     @staticmethod
     def _mode(top: cst.CSTNode, parents: tuple[cst.CSTNode, ...], last: bool) -> str:
         """``extend`` a finally that follows the yield, ``add`` one to its try, or ``wrap``."""
-        if isinstance(top, cst.Try) and last and isinstance(top.body, cst.IndentedBlock):
-            statement = (
-                parents[parents.index(top) + 2] if len(parents) > parents.index(top) + 2 else None
-            )
-            if statement is not None and statement in top.body.body:
-                return "extend" if top.finalbody is not None else "add"
-        return "wrap"
+        if not (isinstance(top, cst.Try) and last and isinstance(top.body, cst.IndentedBlock)):
+            return "wrap"
+        at = parents.index(top) + 2
+        if at >= len(parents) or parents[at] not in top.body.body:
+            return "wrap"
+        if top.finalbody is None:
+            return "add"
+        # ``finally: pass`` on one line has no block to append to: wrap around it instead.
+        return "extend" if isinstance(top.finalbody.body, cst.IndentedBlock) else "wrap"
 
     # -- the objects created before the yield -------------------------------------------
 
@@ -593,8 +595,11 @@ class LifespanClose(Codemod):
         block = next(
             (p for p in reversed(parents) if isinstance(p, cst.BaseCompoundStatement)), None
         )
-        kind = type(block).__name__.lower() if block is not None else "block"
-        return f"is created inside a `{kind}` block before the `yield`, so it may not exist at shutdown"
+        kind = type(block).__name__.lower() if block is not None else "compound"
+        return (
+            f"is created inside a block (`{kind}`) before the `yield`, so it may not exist "
+            "at shutdown"
+        )
 
     def _bound_resource(self, node: cst.CSTNode, where: str | None) -> _Resource | None:
         if isinstance(node, cst.Assign):
@@ -635,7 +640,7 @@ class LifespanClose(Codemod):
             info = project.funcs[key]
             if not info.singleton or len(info.classes) != 1:
                 return None
-            closer = self._class_closer(info.classes[0], set())
+            closer = self._class_closer(info.classes[0])
             if not isinstance(closer, _Closer):
                 return None  # a singleton without a release method is not a resource
             ref = _code(call)
@@ -721,13 +726,13 @@ class LifespanClose(Codemod):
         for q in sorted(names):
             key = self._lookup(project.classes, q)
             if key is not None:
-                return self._class_closer(key, set())
+                return self._class_closer(key)
             key = self._lookup(project.funcs, q)
             if key is not None:
                 info = project.funcs[key]
                 if len(info.classes) != 1:
                     return f"fixkit cannot tell which class `{_last(key)}()` returns"
-                return self._class_closer(info.classes[0], set())
+                return self._class_closer(info.classes[0])
         for q in names:
             top = q.split(".")[0]
             if top == "builtins" or top in sys.stdlib_module_names:
@@ -740,7 +745,7 @@ class LifespanClose(Codemod):
             )
         return None
 
-    def _class_closer(self, qname: str, seen: set[str]) -> _Closer | str:
+    def _class_closer(self, qname: str) -> _Closer | str:
         if qname in LIBRARY:
             return LIBRARY[qname]
         name = _last(qname)
