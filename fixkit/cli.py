@@ -84,18 +84,24 @@ def _root(
 # -- shared option types ----------------------------------------------------
 
 SelectOpt = Annotated[
-    list[str] | None, typer.Option("--select", help="Only these codemod ids (repeatable).")
+    list[str] | None,
+    typer.Option("--select", metavar="ID", help="Only these codemod ids (repeatable)."),
 ]
 IgnoreOpt = Annotated[
-    list[str] | None, typer.Option("--ignore", help="Leave out these codemod ids.")
+    list[str] | None, typer.Option("--ignore", metavar="ID", help="Leave out these codemod ids.")
 ]
 ExcludeOpt = Annotated[
-    list[str] | None, typer.Option("--exclude", help="Glob of paths to leave out (repeatable).")
+    list[str] | None,
+    typer.Option("--exclude", metavar="GLOB", help="Glob of paths to leave out (repeatable)."),
 ]
 JobsOpt = Annotated[
     int | None,
     typer.Option(
-        "--jobs", "-j", min=0, help="Worker processes (default: all cores; 1: in-process)."
+        "--jobs",
+        "-j",
+        min=0,
+        metavar="N",
+        help="Worker processes (default: all cores; 1: in-process).",
     ),
 ]
 
@@ -227,7 +233,7 @@ def _summary(reports: Sequence[FileReport], quiet: bool) -> None:
 @app.command("list")
 def list_codemods(
     output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
     ] = OutputFormat.text,
 ) -> None:
     """The catalogue: id, title, audit ids, safety."""
@@ -279,7 +285,7 @@ def check(
     ignore: IgnoreOpt = None,
     exclude: ExcludeOpt = None,
     output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", help="text, json or sarif.")
+        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text, json or sarif.")
     ] = OutputFormat.text,
     jobs: JobsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
@@ -391,22 +397,26 @@ def apply(
     ignore: IgnoreOpt = None,
     exclude: ExcludeOpt = None,
     output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
     ] = OutputFormat.text,
     jobs: JobsOpt = None,
     base: Annotated[
         str | None,
-        typer.Option("--base", help="Commit the fix branches start from (default HEAD)."),
+        typer.Option(
+            "--base", metavar="REV", help="Commit the fix branches start from (default HEAD)."
+        ),
     ] = None,
     stack: Annotated[
         bool, typer.Option("--stack", help="All fixes on one branch, one commit each.")
     ] = False,
     branch: Annotated[
-        str | None, typer.Option("--branch", help="The branch name with --stack.")
+        str | None, typer.Option("--branch", metavar="NAME", help="The branch name with --stack.")
     ] = None,
     branch_prefix: Annotated[
         str | None,
-        typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/)."),
+        typer.Option(
+            "--branch-prefix", metavar="PREFIX", help="Prefix of fix branches (default fixkit/)."
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild branches that others have committed to.")
@@ -562,14 +572,16 @@ def branches_status(
         Path | None, typer.Argument(metavar="[PATH]", help="A folder in the repository.")
     ] = None,
     base: Annotated[
-        str | None, typer.Option("--base", help="The current base (default HEAD).")
+        str | None, typer.Option("--base", metavar="REV", help="The current base (default HEAD).")
     ] = None,
     branch_prefix: Annotated[
         str | None,
-        typer.Option("--branch-prefix", help="Prefix of fix branches (default fixkit/)."),
+        typer.Option(
+            "--branch-prefix", metavar="PREFIX", help="Prefix of fix branches (default fixkit/)."
+        ),
     ] = None,
     output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", help="text or json.")
+        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
     ] = OutputFormat.text,
 ) -> None:
     """The fix branches: their base, whether they are stale, whether they were edited by hand."""
@@ -626,12 +638,16 @@ def pr(
         bool, typer.Option("--all", help="Every fix branch (the default without ids).")
     ] = False,
     remote: Annotated[
-        str, typer.Option("--remote", help="The git remote to push to: a name, URL or path.")
+        str,
+        typer.Option(
+            "--remote", metavar="REMOTE", help="The git remote to push to: a name, URL or path."
+        ),
     ] = "origin",
     base_branch: Annotated[
         str | None,
         typer.Option(
             "--base-branch",
+            metavar="BRANCH",
             help="Branch the pull requests target (default: the remote's default branch).",
         ),
     ] = None,
@@ -640,12 +656,15 @@ def pr(
     ] = False,
     labels: Annotated[
         list[str] | None,
-        typer.Option("--labels", help="Labels to add, comma-separated (repeatable)."),
+        typer.Option(
+            "--labels", metavar="LABELS", help="Labels to add, comma-separated (repeatable)."
+        ),
     ] = None,
     reviewers: Annotated[
         list[str] | None,
         typer.Option(
             "--reviewers",
+            metavar="USERS",
             help="Reviewers of new pull requests, comma-separated; org/team for a team.",
         ),
     ] = None,
@@ -658,13 +677,17 @@ def pr(
     forge_kind: Annotated[
         ForgeChoice | None,
         typer.Option(
-            "--forge", help="github, gitlab, gitea or none (default: from the remote URL)."
+            "--forge",
+            metavar="FORGE",
+            help="github, gitlab, gitea or none (default: from the remote URL).",
         ),
     ] = None,
     api_url: Annotated[
         str | None,
         typer.Option(
-            "--api-url", help="The forge's API root (GitHub Enterprise: https://HOST/api/v3)."
+            "--api-url",
+            metavar="URL",
+            help="The forge's API root (GitHub Enterprise: https://HOST/api/v3).",
         ),
     ] = None,
     force: Annotated[
