@@ -462,6 +462,10 @@ class LifespanClose(Codemod):
         if not yields:
             return None
         if len(yields) > 1:
+            if not any(
+                isinstance(n, cst.Call) and isinstance(self._resolve(n), _Closer) for n, _ in nodes
+            ):
+                return None  # nothing to close: nothing to report either
             lines = ", ".join(str(self._position(y)[0]) for y, _ in yields)
             self.skip(
                 func,
@@ -603,7 +607,8 @@ class LifespanClose(Codemod):
 
     def _bound_resource(self, node: cst.CSTNode, where: str | None) -> _Resource | None:
         if isinstance(node, cst.Assign):
-            if len(node.targets) != 1:
+            if len(node.targets) != 1 or isinstance(node.targets[0].target, (cst.Tuple, cst.List)):
+                self._skip_unpacked(node)
                 return None
             target: cst.BaseExpression = node.targets[0].target
             value: cst.BaseExpression | None = node.value
@@ -625,6 +630,16 @@ class LifespanClose(Codemod):
             self.skip(node, f"`{ref}` ({closer.label}) {where}; not closed")
             return None
         return _Resource(node, ref, closer, call)
+
+    def _skip_unpacked(self, node: cst.Assign) -> None:
+        for inner, _ in _walk(node.value):
+            if isinstance(inner, cst.Call) and isinstance(self._resolve(inner), _Closer):
+                self.skip(
+                    node,
+                    f"`{_code(inner.func)}(...)` is bound by an unpacking or chained "
+                    "assignment; fixkit closes only objects bound to one name; not closed",
+                )
+                return
 
     def _singleton(self, call: cst.Call, node: cst.CSTNode, where: str | None) -> _Resource | None:
         """``get_db_config().create_tables()``: a lazy singleton the lifespan creates."""
