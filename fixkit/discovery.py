@@ -103,6 +103,22 @@ def _git_files(root: Path, targets: Sequence[Path]) -> list[str]:
     return sorted(names)
 
 
+def _git_ignored(root: Path, targets: Sequence[Path]) -> list[Path]:
+    """The targets that git ignores (``git check-ignore``)."""
+    specs = [os.path.relpath(t, root) for t in targets]
+    if not specs:
+        return []
+    out = subprocess.run(
+        ["git", "check-ignore", "-z", "--stdin"],
+        cwd=root,
+        input="\0".join(specs).encode("utf-8", "surrogateescape") + b"\0",
+        capture_output=True,
+        check=False,
+    )
+    hits = {n.decode("utf-8", "surrogateescape") for n in out.stdout.split(b"\0") if n}
+    return [t for t, spec in zip(targets, specs, strict=True) if spec in hits]
+
+
 def _walk_files(root: Path, targets: Sequence[Path]) -> list[str]:
     found: set[str] = set()
     for target in targets:
@@ -151,7 +167,16 @@ def discover(
         if not _inside(r.parent if r.is_file() else r, root) and r != root:
             raise DiscoveryError(f"{t}: outside the tree at {root}")
         resolved.append(r)
-    names = _git_files(root, resolved) if in_git else _walk_files(root, resolved)
+    if in_git:
+        # A folder named on the command line that git ignores (a virtualenv, a vendored
+        # tree) is walked like a plain folder: the user asked for it by name.
+        ignored = _git_ignored(root, resolved)
+        tracked = [r for r in resolved if r not in ignored]
+        names = sorted(
+            {*(_git_files(root, tracked) if tracked else []), *_walk_files(root, ignored)}
+        )
+    else:
+        names = _walk_files(root, resolved)
     explicit = {r.relative_to(root).as_posix() for r in resolved if r.is_file()}
     files = []
     for rel in names:

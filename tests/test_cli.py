@@ -182,3 +182,19 @@ def test_gitignore_exclude_and_symlinks(tmp_path: Path, toy_plugin: Path) -> Non
 def test_version() -> None:
     code, out, _ = invoke("--version")
     assert code == 0 and out.startswith("fixkit ")
+
+
+def test_ignored_folder_named_on_the_command_line_is_walked(
+    tmp_path: Path, toy_plugin: Path
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "vendor" / "lib").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    (repo / ".gitignore").write_text("vendor/\n")
+    (repo / "vendor" / "lib" / "a.py").write_text("foo = 1\n")
+    (repo / "b.py").write_text("foo = 1\n")
+    code, out, _ = invoke("check", str(repo), "--select", "rename-foo")
+    assert [line.split(":")[0] for line in out.splitlines()] == ["b.py"]
+    code, out, _ = invoke("check", str(repo / "vendor"), "--select", "rename-foo")
+    assert code == 1
+    assert [line.split(":")[0] for line in out.splitlines()] == ["vendor/lib/a.py"]
