@@ -795,7 +795,7 @@ class AtomicUpdate(Codemod):
     @classmethod
     def collect(cls, files: ProjectFiles) -> Project:
         """Models, repository helpers and event listeners of the whole tree."""
-        return scan_project(files)
+        return files.once(scan_project)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node

@@ -177,7 +177,7 @@ class BulkDelete(Codemod):
     @classmethod
     def collect(cls, files: ProjectFiles) -> Project:
         """Models, their relationships and the delete listeners of the whole tree."""
-        return scan_project(files)
+        return files.once(scan_project)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node

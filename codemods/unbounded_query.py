@@ -102,7 +102,7 @@ class UnboundedQuery(Codemod):
     @classmethod
     def collect(cls, files: ProjectFiles) -> Project:
         """The models of the tree, to know their primary keys and unique columns."""
-        return scan_project(files)
+        return files.once(scan_project)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._functions: list[cst.FunctionDef] = []

@@ -8,11 +8,12 @@ git, the CLI or the runner.
 
 from __future__ import annotations
 
+import ast
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
@@ -77,10 +78,15 @@ class ProjectFiles:
     A codemod that must know something about other files (where a model is
     declared, which base class defines ``__init__``) overrides
     :meth:`Codemod.collect`; the engine calls it once per run with this object.
+    One object serves every codemod of a run, so a file is parsed at most once
+    (per parser) and :meth:`once` computes a shared fact once.
     """
 
     def __init__(self, files: Mapping[str, bytes]) -> None:
         self._files = files
+        self._cst: dict[str, cst.Module | None] = {}
+        self._ast: dict[str, ast.Module | None] = {}
+        self._once: dict[Callable[[ProjectFiles], Any], Any] = {}
 
     def sources(self, *triggers: bytes) -> Iterator[tuple[str, bytes]]:
         """Yield ``(relative path, bytes)`` of the files that contain any trigger."""
@@ -89,18 +95,38 @@ class ProjectFiles:
                 yield path, data
 
     def modules(self, *triggers: bytes) -> Iterator[tuple[str, cst.Module]]:
-        """Yield parsed modules of the files that contain any trigger; unparsable ones are passed over."""
+        """Yield libcst modules of the files that contain any trigger; unparsable ones are passed over."""
         for path, data in self.sources(*triggers):
-            try:
-                yield path, cst.parse_module(data)
-            except (
-                cst.ParserSyntaxError,
-                RecursionError,
-                UnicodeDecodeError,
-                LookupError,
-                SyntaxError,
-            ):
-                continue
+            if path not in self._cst:
+                try:
+                    self._cst[path] = cst.parse_module(data)
+                except _UNPARSABLE:
+                    self._cst[path] = None
+            module = self._cst[path]
+            if module is not None:
+                yield path, module
+
+    def ast_modules(self, *triggers: bytes) -> Iterator[tuple[str, ast.Module]]:
+        """Like :meth:`modules`, with the standard library's much faster :mod:`ast`."""
+        for path, data in self.sources(*triggers):
+            if path not in self._ast:
+                try:
+                    self._ast[path] = ast.parse(data)
+                except (*_UNPARSABLE, ValueError):
+                    self._ast[path] = None
+            tree = self._ast[path]
+            if tree is not None:
+                yield path, tree
+
+    def once(self, fact: Callable[[ProjectFiles], T]) -> T:
+        """``fact(self)``, computed once per run however many codemods ask for it."""
+        if fact not in self._once:
+            self._once[fact] = fact(self)
+        return cast(T, self._once[fact])
+
+
+_UNPARSABLE = (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError, LookupError, SyntaxError)
+T = TypeVar("T")
 
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

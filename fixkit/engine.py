@@ -239,11 +239,11 @@ def collect_project(classes: Sequence[type[Codemod]], sources: Sequence[Source])
     wanted = [c for c in classes if c.collect.__func__ is not Codemod.collect.__func__]  # type: ignore[attr-defined]
     if not wanted:
         return {}
-    files = _LazyFiles(sources)
+    files = ProjectFiles(_LazyFiles(sources))
     project: dict[str, Any] = {}
     for cls in wanted:
         try:
-            project[cls.id] = cls.collect(ProjectFiles(files))
+            project[cls.id] = cls.collect(files)
         except Exception as exc:  # a codemod bug must not stop the run
             project[cls.id] = CollectFailed(f"{type(exc).__name__}: {str(exc)[:200]}")
     return project

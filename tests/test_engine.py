@@ -167,3 +167,28 @@ def test_dead_worker_fails_its_files_not_the_run(tmp_path: Path) -> None:
     assert len(reports) == 7
     died = reports[-1].results[0]
     assert isinstance(died, Failed) and "worker process died" in died.error
+
+
+def test_collect_shares_parses_and_facts_between_codemods() -> None:
+    from fixkit.codemod import ProjectFiles
+    from fixkit.engine import collect_project
+
+    calls: list[str] = []
+
+    def fact(files: ProjectFiles) -> int:
+        calls.append("fact")
+        return sum(1 for _ in files.ast_modules(b"class Model"))
+
+    class First(CountsModels):
+        id = "first"
+
+        @classmethod
+        def collect(cls, files: ProjectFiles) -> object:
+            return files.once(fact)
+
+    class Second(First):
+        id = "second"
+
+    sources = [Source("m.py", data=b"class ModelA: pass\n"), Source("n.py", data=b"x = 1\n")]
+    assert collect_project([First, Second], sources) == {"first": 1, "second": 1}
+    assert calls == ["fact"]
