@@ -19,6 +19,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, Safety
+from fixkit.cstutil import after_imports, after_super_init, assigned, self_parameter
 
 __all__ = ["TaskRegistry"]
 
@@ -150,19 +151,6 @@ class TaskRegistry(Codemod):
 
     CREATE_TASK_ATTR = m.Call(func=m.Attribute(attr=m.Name("create_task")))
     EMPTY_SET = m.Call(func=m.Name("set"), args=[])
-    IMPORT_LINE = m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])
-    DOCSTRING = m.SimpleStatementLine(
-        body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]
-    )
-    SUPER_INIT = m.SimpleStatementLine(
-        body=[
-            m.Expr(
-                value=m.Call(
-                    func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))
-                )
-            )
-        ]
-    )
 
     # -- module and frames --------------------------------------------------
 
@@ -204,7 +192,7 @@ class TaskRegistry(Codemod):
         if not self._asyncio_imported:
             AddImportsVisitor.add_needed_import(self.context, "asyncio")
         AddImportsVisitor.add_needed_import(self.context, "typing", "Any")
-        index = _after_imports(updated_node.body)
+        index = after_imports(updated_node.body)
         stmt = self._statement(
             f"{self.REGISTRY}: set[{self._asyncio_name}.Task[Any]] = set()",
             leading=index > 0,
@@ -227,11 +215,7 @@ class TaskRegistry(Codemod):
         init = block.body[frame.init_index]
         assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
         stmts = list(init.body.body)
-        at = 0
-        if stmts and m.matches(stmts[0], self.DOCSTRING):
-            at = 1
-        if len(stmts) > at and m.matches(stmts[at], self.SUPER_INIT):
-            at += 1
+        at = after_super_init(stmts)
         if not self._asyncio_imported:
             AddImportsVisitor.add_needed_import(self.context, "asyncio")
         AddImportsVisitor.add_needed_import(self.context, "typing", "Any")
@@ -486,7 +470,7 @@ class TaskRegistry(Codemod):
                 inner.append(method)
             method = frame
         if owner is not None and method is not None and owner.init_index is not None:
-            self_name = _self_parameter(method.node)
+            self_name = self_parameter(method.node)
             shadowed = any(
                 p.name.value == self_name for f in inner for p in _all_params(f.node.params)
             )
@@ -564,24 +548,18 @@ def _binding(
     small: cst.CSTNode,
 ) -> tuple[str | None, cst.BaseExpression | None, cst.Annotation | None]:
     """``name = value`` or ``name: annotation = value`` with a single plain name."""
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target = small.targets[0].target
-        if isinstance(target, cst.Name):
-            return target.value, small.value, None
-    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        return small.target.value, small.value, small.annotation
+    target, value, annotation = assigned(small)
+    if isinstance(target, cst.Name):
+        return target.value, value, annotation
     return None, None, None
 
 
 def _attr_binding(
     small: cst.CSTNode,
 ) -> tuple[cst.Attribute | None, cst.BaseExpression | None, cst.Annotation | None]:
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target = small.targets[0].target
-        if isinstance(target, cst.Attribute):
-            return target, small.value, None
-    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Attribute):
-        return small.target, small.value, small.annotation
+    target, value, annotation = assigned(small)
+    if isinstance(target, cst.Attribute):
+        return target, value, annotation
     return None, None, None
 
 
@@ -598,38 +576,6 @@ def _receiver(call: cst.Call) -> cst.CSTNode:
     return call.func.value if isinstance(call.func, cst.Attribute) else call.func
 
 
-def _self_parameter(function: cst.FunctionDef) -> str | None:
-    for decorator in function.decorators:
-        if m.matches(decorator.decorator, m.Name("staticmethod") | m.Name("classmethod")):
-            return None
-    params = function.params.posonly_params or function.params.params
-    return params[0].name.value if params else None
-
-
 def _all_params(params: cst.Parameters) -> Sequence[cst.Param]:
     extra = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
     return [*params.posonly_params, *params.params, *params.kwonly_params, *extra]
-
-
-def _is_importish(stmt: cst.CSTNode) -> bool:
-    if m.matches(stmt, TaskRegistry.IMPORT_LINE):
-        return True
-    if isinstance(stmt, cst.If) and m.matches(
-        stmt.test, m.Name("TYPE_CHECKING") | m.Attribute(attr=m.Name("TYPE_CHECKING"))
-    ):
-        return True
-    if isinstance(stmt, cst.Try) and isinstance(stmt.body, cst.IndentedBlock):
-        return all(m.matches(s, TaskRegistry.IMPORT_LINE) for s in stmt.body.body)
-    return False
-
-
-def _after_imports(body: Sequence[cst.CSTNode]) -> int:
-    """The index just after the module's leading docstring and imports."""
-    index = 1 if body and m.matches(body[0], TaskRegistry.DOCSTRING) else 0
-    at = index
-    for position in range(index, len(body)):
-        if _is_importish(body[position]):
-            at = position + 1
-        else:
-            break
-    return at

@@ -17,6 +17,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, Safety
+from fixkit.cstutil import after_imports, assigned
 
 __all__ = ["TempFileLogging"]
 
@@ -119,10 +120,6 @@ class TempFileLogging(Codemod):
     PASS_BODY = m.IndentedBlock(
         body=[m.SimpleStatementLine(body=[m.Pass() | m.Expr(value=m.Ellipsis())])]
     )
-    IMPORT_LINE = m.SimpleStatementLine(body=[m.Import() | m.ImportFrom()])
-    DOCSTRING = m.SimpleStatementLine(
-        body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]
-    )
 
     # -- module -----------------------------------------------------------------
 
@@ -146,12 +143,7 @@ class TempFileLogging(Codemod):
                             and alias.asname is None
                         ):
                             self._get_logger = "getLogger"  # the module's own spelling
-                target: cst.BaseExpression | None = None
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target = small.targets[0].target
-                elif isinstance(small, cst.AnnAssign):
-                    target = small.target
-                value = getattr(small, "value", None)
+                target, value, _ = assigned(small)
                 if (
                     self._logger is None
                     and isinstance(target, cst.Name)
@@ -175,7 +167,7 @@ class TempFileLogging(Codemod):
             return updated_node
         if self._get_logger == "logging.getLogger":
             AddImportsVisitor.add_needed_import(self.context, "logging")
-        index = _after_imports(updated_node.body)
+        index = after_imports(updated_node.body)
         stmt = self._statement(f"logger = {self._get_logger}(__name__)")
         if index > 0:
             stmt = stmt.with_changes(leading_lines=[cst.EmptyLine()])
@@ -629,27 +621,3 @@ def _is_plain(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Name):
         return True
     return isinstance(node, cst.Attribute) and _is_plain(node.value)
-
-
-def _is_importish(stmt: cst.CSTNode) -> bool:
-    if m.matches(stmt, TempFileLogging.IMPORT_LINE):
-        return True
-    if isinstance(stmt, cst.If) and m.matches(
-        stmt.test, m.Name("TYPE_CHECKING") | m.Attribute(attr=m.Name("TYPE_CHECKING"))
-    ):
-        return True
-    if isinstance(stmt, cst.Try) and isinstance(stmt.body, cst.IndentedBlock):
-        return all(m.matches(s, TempFileLogging.IMPORT_LINE) for s in stmt.body.body)
-    return False
-
-
-def _after_imports(body: Sequence[cst.CSTNode]) -> int:
-    """The index just after the module's leading docstring and imports."""
-    index = 1 if body and m.matches(body[0], TempFileLogging.DOCSTRING) else 0
-    at = index
-    for position in range(index, len(body)):
-        if _is_importish(body[position]):
-            at = position + 1
-        else:
-            break
-    return at

@@ -12,6 +12,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, ProviderT, QualifiedNameProvider
 
 from fixkit.codemod import Codemod, Safety
+from fixkit.cstutil import after_super_init, assigned, dotted_name, self_parameter
 
 __all__ = ["UnlockedFlag"]
 
@@ -101,19 +102,6 @@ class UnlockedFlag(Codemod):
     }
     THREAD_MODULES = frozenset({"threading", "concurrent", "concurrent.futures"})
 
-    DOCSTRING = m.SimpleStatementLine(
-        body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())]
-    )
-    SUPER_INIT = m.SimpleStatementLine(
-        body=[
-            m.Expr(
-                value=m.Call(
-                    func=m.Attribute(value=m.Call(func=m.Name("super")), attr=m.Name("__init__"))
-                )
-            )
-        ]
-    )
-
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
         self._threaded = any(
@@ -130,7 +118,7 @@ class UnlockedFlag(Codemod):
         if where is None:
             return updated_node
         method, klass, withs = where
-        me = _self_name(method)
+        me = self_parameter(method)
         flag = _flag(original_node.test, me) if me is not None else None
         if me is None or flag is None or not _sets_true(original_node.body, me, flag):
             return updated_node
@@ -228,7 +216,7 @@ class UnlockedFlag(Codemod):
         if (
             info.init is None
             or not isinstance(info.init.body, cst.IndentedBlock)
-            or _self_name(info.init) is None
+            or self_parameter(info.init) is None
         ):
             return None, f"{advice}; the class has no __init__ to create it in; left alone"
         if info.slots:
@@ -288,7 +276,7 @@ class UnlockedFlag(Codemod):
                         info.locks[target.value] = kind
                     if isinstance(target, cst.Name) and target.value == "__slots__":
                         info.slots = True
-        init_self = _self_name(info.init) if info.init is not None else None
+        init_self = self_parameter(info.init) if info.init is not None else None
         if info.init is not None and isinstance(info.init.body, cst.IndentedBlock):
             for stmt in info.init.body.body:
                 if not isinstance(stmt, cst.SimpleStatementLine):
@@ -315,12 +303,7 @@ class UnlockedFlag(Codemod):
 
     def _lock_binding(self, small: cst.CSTNode) -> tuple[cst.BaseExpression | None, str | None]:
         """(the target, "Lock" / "RLock") of ``x = threading.Lock()``; the kind None otherwise."""
-        target: cst.BaseExpression | None = None
-        if isinstance(small, cst.Assign) and len(small.targets) == 1:
-            target = small.targets[0].target
-        elif isinstance(small, cst.AnnAssign):
-            target = small.target
-        value = getattr(small, "value", None)
+        target, value, _ = assigned(small)
         if isinstance(value, cst.Call) and not value.args:
             for name in self.get_metadata(QualifiedNameProvider, value.func, set()):
                 if name.name in self.LOCK_TYPES:
@@ -339,12 +322,10 @@ class UnlockedFlag(Codemod):
         index = original_node.body.body.index(info.init)
         init = block.body[index]
         assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
-        me = _self_name(info.init)
+        me = self_parameter(info.init)
         assert me is not None
         stmts = list(init.body.body)
-        at = 1 if stmts and m.matches(stmts[0], self.DOCSTRING) else 0
-        if len(stmts) > at and m.matches(stmts[at], self.SUPER_INIT):
-            at += 1
+        at = after_super_init(stmts)
         AddImportsVisitor.add_needed_import(self.context, "threading")
         config = self._module.config_for_parsing
         for name in reversed(info.new_locks):
@@ -359,24 +340,10 @@ class UnlockedFlag(Codemod):
 def _imported_module(node: cst.Import | cst.ImportFrom) -> set[str]:
     """The dotted names of the modules an import statement imports from."""
     if isinstance(node, cst.Import):
-        return {_dotted(alias.name) for alias in node.names}
+        return {dotted_name(alias.name) or "" for alias in node.names}
     if node.relative or node.module is None:
         return set()
-    return {_dotted(node.module)}
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value if isinstance(node, cst.Name) else ""
-
-
-def _self_name(method: cst.FunctionDef) -> str | None:
-    for decorator in method.decorators:
-        if m.matches(decorator.decorator, m.Name("staticmethod") | m.Name("classmethod")):
-            return None
-    params = method.params.posonly_params or method.params.params
-    return params[0].name.value if params else None
+    return {dotted_name(node.module) or ""}
 
 
 def _flag(test: cst.BaseExpression, me: str) -> str | None:
@@ -429,7 +396,7 @@ def _self_calls(node: cst.CSTNode, me: str) -> list[str]:
 
 def _has_site(method: cst.FunctionDef, only: str | None = None) -> bool:
     """Whether the method has a check-then-set of one of its flags (or of ``only``)."""
-    me = _self_name(method)
+    me = self_parameter(method)
     if me is None:
         return False
     for node in m.findall(method, m.If()):
@@ -444,7 +411,7 @@ def _held(methods: Mapping[str, cst.FunctionDef], lock: str) -> set[str]:
     """The methods called while ``lock`` is held, directly or through other methods."""
     found: set[str] = set()
     for method in methods.values():
-        me = _self_name(method)
+        me = self_parameter(method)
         if me is None:
             continue
         if m.findall(method, _acquire_call(me, lock)):
@@ -460,7 +427,7 @@ def _held(methods: Mapping[str, cst.FunctionDef], lock: str) -> set[str]:
         grew = False
         for name in list(found):
             callee = methods.get(name)
-            callee_self = _self_name(callee) if callee is not None else None
+            callee_self = self_parameter(callee) if callee is not None else None
             if callee is None or callee_self is None:
                 continue
             new = set(_self_calls(callee, callee_self)) - found
@@ -482,14 +449,14 @@ def _acquiring(methods: Mapping[str, cst.FunctionDef], lock: str, checking: set[
     """The methods that acquire ``lock``, directly or by calling one that does."""
     found = set(checking)
     for name, method in methods.items():
-        me = _self_name(method)
+        me = self_parameter(method)
         if me is not None and _acquires(method, me, lock):
             found.add(name)
     grew = True
     while grew:
         grew = False
         for name, method in methods.items():
-            me = _self_name(method)
+            me = self_parameter(method)
             if name in found or me is None:
                 continue
             if any(called in found for called in _self_calls(method, me)):
