@@ -13,6 +13,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import args_code, code_of, first_line, string_value
 
 __all__ = [
     "AtomicUpdate",
@@ -51,17 +52,11 @@ _HYBRID_DECORATORS = frozenset({"hybrid_property", "hybrid_method"})
 _COLLECTIONS = frozenset(
     {"List", "list", "Set", "set", "Sequence", "Collection", "WriteOnlyMapped"}
 )
-_EMPTY_MODULE = cst.Module(body=[])
 
 #: Session events that a flush fires and a bulk statement does not.
 FLUSH_EVENTS = frozenset({"before_flush", "after_flush", "after_flush_postexec"})
 #: Event targets that stand for every mapped class.
 ALL_MAPPERS = frozenset({"Mapper", "mapper"})
-
-
-def code_of(node: cst.CSTNode) -> str:
-    """The source code of one node."""
-    return _EMPTY_MODULE.code_for_node(node)
 
 
 def dotted_tail(expr: cst.BaseExpression) -> str | None:
@@ -72,13 +67,6 @@ def dotted_tail(expr: cst.BaseExpression) -> str | None:
         return expr.attr.value
     if isinstance(expr, cst.Call):
         return dotted_tail(expr.func)
-    return None
-
-
-def _string(expr: cst.BaseExpression | None) -> str | None:
-    if isinstance(expr, cst.SimpleString):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
     return None
 
 
@@ -219,7 +207,7 @@ def _scan_column(call: cst.Call) -> Attr:
     tables = []
     for arg in call.args:
         if isinstance(arg.value, cst.Call) and dotted_tail(arg.value.func) == "ForeignKey":
-            spec = _string(arg.value.args[0].value) if arg.value.args else None
+            spec = string_value(arg.value.args[0].value) if arg.value.args else None
             if spec and "." in spec:
                 tables.append(spec.rsplit(".", 1)[0])
     return Attr(
@@ -243,7 +231,7 @@ def _mapped_inner(annotation: cst.BaseExpression | None) -> cst.BaseExpression |
 
 
 def _class_name(expr: cst.BaseExpression) -> str:
-    text = _string(expr)
+    text = string_value(expr)
     if text is not None:
         return text.rsplit(".", 1)[-1]
     return dotted_tail(expr) or ""
@@ -264,14 +252,14 @@ def _scan_relationship(call: cst.Call, annotation: cst.BaseExpression | None) ->
     if isinstance(uselist, cst.Name):
         collection = uselist.value == "True"
     backref = _kwarg(call, "backref")
-    backref_name, backref_cascade = _string(backref) or "", ""
+    backref_name, backref_cascade = string_value(backref) or "", ""
     if isinstance(backref, cst.Call) and backref.args:
-        backref_name = _string(backref.args[0].value) or ""
-        backref_cascade = _string(_kwarg(backref, "cascade")) or ""
+        backref_name = string_value(backref.args[0].value) or ""
+        backref_cascade = string_value(_kwarg(backref, "cascade")) or ""
     return Attr(
         "relationship",
         target=target,
-        cascade=_string(_kwarg(call, "cascade")) or "",
+        cascade=string_value(_kwarg(call, "cascade")) or "",
         secondary=_kwarg(call, "secondary") is not None,
         collection=collection,
         backref=backref_name,
@@ -286,11 +274,11 @@ def _scan_assignment(
     annotation: cst.BaseExpression | None,
 ) -> None:
     if name == "__tablename__":
-        info.tablename = _string(value) or "?"
+        info.tablename = string_value(value) or "?"
         return
     if name == "__mapper_args__":
         keys = (
-            [_string(e.key) for e in value.elements if isinstance(e, cst.DictElement)]
+            [string_value(e.key) for e in value.elements if isinstance(e, cst.DictElement)]
             if isinstance(value, cst.Dict)
             else ["?"]
         )
@@ -317,7 +305,7 @@ def _scan_function(info: ClassInfo, node: cst.FunctionDef) -> None:
     for deco in node.decorators:
         tail = dotted_tail(deco.decorator)
         if isinstance(deco.decorator, cst.Call) and tail == "validates":
-            info.validated += tuple(s for a in deco.decorator.args if (s := _string(a.value)))
+            info.validated += tuple(s for a in deco.decorator.args if (s := string_value(a.value)))
             kinds.add("method")
         elif tail in _PROPERTY_DECORATORS:
             kinds.add("property")
@@ -358,7 +346,7 @@ def _scan_listener(call: cst.Call, listeners: list[tuple[str, str]]) -> None:
     if tail not in {"listen", "listens_for"} or len(call.args) < 2:
         return
     target = dotted_tail(call.args[0].value)
-    event = _string(call.args[1].value)
+    event = string_value(call.args[1].value)
     if target and event:
         listeners.append((target, event))
 
@@ -938,7 +926,7 @@ class AtomicUpdate(Codemod):
             pos += 1
         if not assignments or pos >= len(rest) or not m.matches(rest[pos], COMMIT):
             other = rest[pos] if pos < len(rest) else rest[-1]
-            return f"{obj} is not only assigned between the fetch and the commit: `{_first_line(other)}`"
+            return f"{obj} is not only assigned between the fetch and the commit: `{first_line(other)}`"
         if not _same(_commit_session(rest[pos]), fetch.session):
             return "the commit is on another session than the fetch"
         dropped = [a.node for a in assignments]
@@ -961,7 +949,7 @@ class AtomicUpdate(Codemod):
                 return "the key is computed by a call; fetching the object again would repeat it"
             pos += 1
         if pos < len(rest):
-            return f"statements follow the commit: `{_first_line(rest[pos])}`"
+            return f"statements follow the commit: `{first_line(rest[pos])}`"
         site = _Site(fetch, model, call, guard, assignments, returns, returns_object, dropped)
         return self._check_assignments(site, obj)
 
@@ -1014,7 +1002,7 @@ class AtomicUpdate(Codemod):
             count = free_name(["updated", "updated_rows"], taken)
             query = f"{code_of(fetch.session)}.query({model})"
             query += "".join(
-                f".{meth}({_args(args)})"
+                f".{meth}({args_code(args)})"
                 for meth, args in self._criteria(fetch, model, site.model.primary_key)
             )
             assignments = ", ".join(f"{model}.{attr}: {value}" for attr, value in values)
@@ -1032,7 +1020,7 @@ class AtomicUpdate(Codemod):
             count = free_name(["result", "update_result"], taken)
             parts = [f"{update}({model})"]
             parts += [
-                f".{'where' if meth == 'filter' else meth}({_args(args)})"
+                f".{'where' if meth == 'filter' else meth}({args_code(args)})"
                 for meth, args in self._criteria(fetch, model, site.model.primary_key)
             ]
             parts.append(f".values({', '.join(f'{attr}={value}' for attr, value in values)})")
@@ -1126,16 +1114,6 @@ def _aliased(
     out = expr.visit(_Alias())
     assert isinstance(out, cst.BaseExpression)
     return out
-
-
-def _args(args: Sequence[cst.Arg]) -> str:
-    return ", ".join(code_of(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in args)
-
-
-def _first_line(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.BaseStatement):
-        node = node.with_changes(leading_lines=[])
-    return code_of(node).strip().splitlines()[0]
 
 
 def _same(a: cst.BaseExpression | None, b: cst.BaseExpression) -> bool:
@@ -1282,18 +1260,5 @@ def _object_uses(expr: cst.BaseExpression, obj: str) -> list[str | None]:
 
 
 def _columns_to_model(expr: cst.BaseExpression, obj: str, model: str) -> cst.BaseExpression:
-    class _Swap(cst.CSTTransformer):
-        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-            return cst.parse_expression(model) if original_node.value == obj else updated_node
-
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            return True
-
-        def leave_Attribute(
-            self, original_node: cst.Attribute, updated_node: cst.Attribute
-        ) -> cst.BaseExpression:
-            return updated_node.with_changes(attr=original_node.attr)
-
-    out = expr.visit(_Swap())
-    assert isinstance(out, cst.BaseExpression)
-    return out
+    """``expr`` with the object ``obj`` replaced by its model class (``obj.n`` -> ``M.n``)."""
+    return _renamed(expr, {obj: cst.parse_expression(model)})

@@ -10,6 +10,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import args_code, code_of, first_line
 
 from .atomic_update import (
     FILTERS,
@@ -17,7 +18,6 @@ from .atomic_update import (
     Model,
     Project,
     bound_names,
-    code_of,
     dotted_tail,
     ensure_import,
     free_name,
@@ -254,7 +254,7 @@ class BulkDelete(Codemod):
         counters = [s for s in body if m.matches(s, m.SimpleStatementLine([COUNT_UP]))]
         if len(deletes) != 1 or len(body) != len(deletes) + len(counters) or len(counters) > 1:
             extra = next((s for s in body if s not in deletes and s not in counters), body[0])
-            return f"the loop body does more than delete the row: `{_first_line(extra)}`"
+            return f"the loop body does more than delete the row: `{first_line(extra)}`"
         call = cst.ensure_type(
             cst.ensure_type(deletes[0], cst.SimpleStatementLine).body[0], cst.Expr
         ).value
@@ -339,14 +339,14 @@ class BulkDelete(Codemod):
         model = code_of(rows.model)
         if rows.style == "1.x":
             assert rows.query_root is not None
-            chain = "".join(f".{meth}({_args(args)})" for meth, args in rows.chain)
+            chain = "".join(f".{meth}({args_code(args)})" for meth, args in rows.chain)
             statement = f'{session}.query({model}){chain}.delete(synchronize_session="fetch")'
         else:
             delete = self._delete_func(rows)
             if delete is None:
                 return "the name `delete` is already bound to something else in this module"
             chain = "".join(
-                f".{'where' if meth == 'filter' else meth}({_args(args)})"
+                f".{'where' if meth == 'filter' else meth}({args_code(args)})"
                 for meth, args in rows.chain
             )
             statement = f"{session}.execute({delete}({model}){chain}).rowcount"
@@ -440,13 +440,3 @@ def _replace_len(stmt: cst.BaseStatement, items: str, count: str) -> cst.BaseSta
     out = stmt.visit(_Len())
     assert isinstance(out, cst.BaseStatement)
     return out
-
-
-def _args(args: Sequence[cst.Arg]) -> str:
-    return ", ".join(code_of(a.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for a in args)
-
-
-def _first_line(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.BaseStatement):
-        node = node.with_changes(leading_lines=[])
-    return code_of(node).strip().splitlines()[0]

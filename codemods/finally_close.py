@@ -20,6 +20,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, Safety
+from fixkit.cstutil import code_of
 
 __all__ = ["FinallyClose"]
 
@@ -175,13 +176,6 @@ class _Site:
         return self.target.value
 
 
-_EMPTY = cst.Module(body=())
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
-
-
 class FinallyClose(Codemod):
     """Close a client, connection, socket or file created in a function in a ``finally:``.
 
@@ -298,7 +292,7 @@ class FinallyClose(Codemod):
                 assert isinstance(small, (cst.Assign, cst.AnnAssign))
                 self.skip(
                     small,
-                    f"`{_code(self._target(small))}` is created on the same line as its block "
+                    f"`{code_of(self._target(small))}` is created on the same line as its block "
                     "header; split the line first",
                 )
         return updated_node
@@ -435,7 +429,7 @@ class FinallyClose(Codemod):
                 continue
             if m.matches(small, self.CHAINED_FACTORY_ASSIGN):
                 assert isinstance(small, cst.Assign)
-                names = ", ".join(f"`{_code(t.target)}`" for t in small.targets)
+                names = ", ".join(f"`{code_of(t.target)}`" for t in small.targets)
                 self.skip(stmt, f"bound to {names} at once; fixkit cannot tell which one to close")
                 return None
             if not m.matches(small, self.FACTORY_ASSIGN):
@@ -651,12 +645,12 @@ class FinallyClose(Codemod):
                     a.keyword is not None and a.keyword.value == "stream" for a in holder.args
                 )
                 if parent.attr.value in site.kind.derived or streams:
-                    self._check_derived(holder, site, region, f"`{_code(holder.func)}()`", depth)
+                    self._check_derived(holder, site, region, f"`{code_of(holder.func)}()`", depth)
                 return
             if self._is_store(parent, holder) or parent.attr.value in _DATA_ATTRIBUTES:
                 return
             # Any other bare attribute may be a bound method (a callback) or a handle.
-            self._check_derived(parent, site, region, f"`{_code(parent)}`", depth)
+            self._check_derived(parent, site, region, f"`{code_of(parent)}`", depth)
             return
         if isinstance(parent, cst.WithItem) and parent.item is node:
             return  # a sqlite3/psycopg2 transaction; closing ``with`` was handled before
@@ -671,7 +665,9 @@ class FinallyClose(Codemod):
             raise _Decline(f"{what} is used in a way fixkit cannot follow (line {self._line(arg)})")
         if self._qualified(call.func) & allowed:
             return
-        raise _Decline(f"{what} is passed to `{_code(call.func)}()`, which may keep it; left open")
+        raise _Decline(
+            f"{what} is passed to `{code_of(call.func)}()`, which may keep it; left open"
+        )
 
     @staticmethod
     def _is_store(attribute: cst.Attribute, holder: cst.CSTNode) -> bool:

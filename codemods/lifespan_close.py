@@ -12,6 +12,7 @@ import libcst as cst
 from libcst.metadata import ProviderT, QualifiedNameProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import code_of
 
 __all__ = ["LifespanClose"]
 
@@ -97,12 +98,6 @@ _HARMLESS = frozenset(
 )
 _PLAIN_BASES = frozenset({"object", "builtins.object", "abc.ABC"})
 _NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-
-_EMPTY = cst.Module(body=())
-
-
-def _code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
 
 
 def _walk(
@@ -556,7 +551,7 @@ class LifespanClose(Codemod):
             if isinstance(node, cst.WithItem):
                 call = _strip_await(node.item)
                 if isinstance(call, cst.Call) and isinstance(self._resolve(call), _Closer):
-                    what = _code(node.asname.name) if node.asname else _code(call)
+                    what = code_of(node.asname.name) if node.asname else code_of(call)
                     keyword = "async with" if _async_with(parents) else "with"
                     self.skip(
                         node,
@@ -622,9 +617,9 @@ class LifespanClose(Codemod):
         closer = self._resolve(call)
         if closer is None:
             return None
-        ref = _code(target)
+        ref = code_of(target)
         if isinstance(closer, str):
-            self.skip(node, f"`{ref}` = `{_code(call.func)}(...)`: {closer}; not closed")
+            self.skip(node, f"`{ref}` = `{code_of(call.func)}(...)`: {closer}; not closed")
             return None
         if where is not None:
             self.skip(node, f"`{ref}` ({closer.label}) {where}; not closed")
@@ -636,7 +631,7 @@ class LifespanClose(Codemod):
             if isinstance(inner, cst.Call) and isinstance(self._resolve(inner), _Closer):
                 self.skip(
                     node,
-                    f"`{_code(inner.func)}(...)` is bound by an unpacking or chained "
+                    f"`{code_of(inner.func)}(...)` is bound by an unpacking or chained "
                     "assignment; fixkit closes only objects bound to one name; not closed",
                 )
                 return
@@ -658,11 +653,11 @@ class LifespanClose(Codemod):
             closer = self._class_closer(info.classes[0])
             if not isinstance(closer, _Closer):
                 return None  # a singleton without a release method is not a resource
-            ref = _code(call)
+            ref = code_of(call)
             if where is not None:
                 self.skip(node, f"`{ref}` ({closer.label}) {where}; not closed")
                 return None
-            label = f"{closer.label}, the module-level singleton of `{_code(call.func)}()`"
+            label = f"{closer.label}, the module-level singleton of `{code_of(call.func)}()`"
             return _Resource(node, ref, _Closer(closer.method, closer.is_async, label), call)
         return None
 
@@ -682,10 +677,10 @@ class LifespanClose(Codemod):
                     if isinstance(node, cst.Assign)
                     else [node.target]
                 )
-                if any(_code(t) == res.ref for t in targets):
+                if any(code_of(t) == res.ref for t in targets):
                     bindings += 1
-                if node.value is not None and _code(node.value) in aliases:
-                    aliases.update(_code(t) for t in targets)
+                if node.value is not None and code_of(node.value) in aliases:
+                    aliases.update(code_of(t) for t in targets)
         if bindings > 1:
             self.skip(
                 res.site,
@@ -700,20 +695,20 @@ class LifespanClose(Codemod):
             if (
                 isinstance(callee, cst.Attribute)
                 and callee.attr.value in _RELEASERS
-                and _code(callee.value) in aliases
+                and code_of(callee.value) in aliases
             ):
                 return False  # released already: nothing to add
             for arg in node.args:
-                if _code(arg.value) not in aliases:
+                if code_of(arg.value) not in aliases:
                     continue
                 if self._qualified(callee) & _HARMLESS:
                     continue
                 if self._is_constructor(node):
-                    res.owners.append(_code(callee))
+                    res.owners.append(code_of(callee))
                     continue
                 self.skip(
                     res.site,
-                    f"`{res.ref}` is passed to `{_code(callee)}()` (line "
+                    f"`{res.ref}` is passed to `{code_of(callee)}()` (line "
                     f"{self._position(node)[0]}), which may close it; not closed here",
                 )
                 return False
@@ -726,7 +721,7 @@ class LifespanClose(Codemod):
                 return True
             if project is not None and self._lookup(project.classes, q) is not None:
                 return True
-        return _last(_code(call.func))[:1].isupper()
+        return _last(code_of(call.func))[:1].isupper()
 
     # -- what a call creates ------------------------------------------------------------
 
@@ -752,7 +747,7 @@ class LifespanClose(Codemod):
             top = q.split(".")[0]
             if top == "builtins" or top in sys.stdlib_module_names:
                 return None
-        last = _last(_code(call.func))
+        last = _last(code_of(call.func))
         if last[:1].isupper():
             return (
                 f"the class `{last}` is not in the tree; fixkit cannot see whether it "

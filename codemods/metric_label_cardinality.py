@@ -18,6 +18,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import string_value
 
 __all__ = ["MetricLabelCardinality"]
 
@@ -454,20 +455,13 @@ def _calls(node: cst.CSTNode) -> list[cst.Call]:
     return [c for c in m.findall(node, m.Call()) if isinstance(c, cst.Call)]
 
 
-def _string(node: cst.CSTNode) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _literal_names(node: cst.BaseExpression) -> list[str] | None:
     """The strings of a literal list or tuple of strings, or None."""
     if not isinstance(node, (cst.List, cst.Tuple)):
         return None
     names: list[str] = []
     for element in node.elements:
-        value = _string(element.value) if isinstance(element, cst.Element) else None
+        value = string_value(element.value) if isinstance(element, cst.Element) else None
         if value is None:
             return None
         names.append(value)
@@ -501,12 +495,14 @@ def _helper_dict(call: cst.Call, helpers: frozenset[str]) -> tuple[str | None, c
     first = call.args[0] if call.args else None
     metric = None
     if first is not None and first.keyword is None and not first.star:
-        metric = _string(first.value)
+        metric = string_value(first.value)
     return metric, label_dict
 
 
 def _dict_keys(labels: cst.Dict) -> list[str | None]:
-    return [_string(e.key) if isinstance(e, cst.DictElement) else None for e in labels.elements]
+    return [
+        string_value(e.key) if isinstance(e, cst.DictElement) else None for e in labels.elements
+    ]
 
 
 def _has_side_effects(value: cst.BaseExpression) -> bool:

@@ -18,6 +18,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import code_of
 
 __all__ = ["PersistentClient"]
 
@@ -180,7 +181,7 @@ class _Site:
         return self.call.with_changes(args=kept)
 
     def config_key(self) -> tuple[str, str]:
-        code = cst.Module([]).code_for_node(self.kept_call())
+        code = code_of(self.kept_call())
         return self.kind.qname, _ast_dump(code)
 
 

@@ -11,8 +11,9 @@ import libcst.matchers as m
 from libcst.metadata import ParentNodeProvider, ProviderT
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import code_of
 
-from .atomic_update import Model, Project, code_of, scan_project
+from .atomic_update import Model, Project, scan_project
 
 __all__ = ["UnboundedQuery"]
 
