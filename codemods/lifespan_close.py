@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import ProviderT, QualifiedNameProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
-from fixkit.cstutil import code_of
+from fixkit.cstutil import ast_import_map, code_of, module_name
 
 __all__ = ["LifespanClose"]
 
@@ -115,35 +115,6 @@ def _walk(
 # -- collect (the whole tree, with ast) ------------------------------------------------------
 
 
-def _module_of(path: str) -> str:
-    name = path[:-3] if path.endswith(".py") else path
-    name = name.replace("/", ".")
-    return name[: -len(".__init__")] if name.endswith(".__init__") else name
-
-
-def _ast_imports(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    """Local name -> qualified name of every top-level import of a module."""
-    found: dict[str, str] = {}
-    package = module if is_package else module.rpartition(".")[0]
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    found[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    found[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-                base = ".".join([*parts, *([base] if base else [])])
-            for alias in node.names:
-                found[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
-    return found
-
-
 def _ast_dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -163,7 +134,7 @@ def _ast_qualify(
     if head in imports:
         base = imports[head]
     elif head in local:
-        base = f"{module}.{head}"
+        base = f"{module}.{head}" if module else head
     else:
         return None
     return f"{base}.{rest}" if rest else base
@@ -360,11 +331,7 @@ class LifespanClose(Codemod):
         """The classes and factory functions a lifespan calls, found by name in the tree."""
         project = _Project()
         wanted: set[str] = set()
-        for _path, data in files.sources(*cls.triggers, b"lifespan"):
-            try:
-                tree = ast.parse(data)
-            except (SyntaxError, ValueError):
-                continue
+        for _path, tree in files.ast_modules(*cls.triggers, b"lifespan"):
             for node in ast.walk(tree):
                 if (
                     isinstance(node, ast.keyword)
@@ -383,13 +350,10 @@ class LifespanClose(Codemod):
             pending = sorted(wanted - done)
             done.update(pending)
             needles = [p + n.encode() for n in pending for p in (b"class ", b"def ")]
-            for path, data in files.sources(*needles):
-                try:
-                    tree = ast.parse(data)
-                except (SyntaxError, ValueError):
-                    continue
-                module = _module_of(path)
-                imports = _ast_imports(tree, module, path.endswith("__init__.py"))
+            for path, tree in files.ast_modules(*needles):
+                module, is_package = module_name(path)
+                prefix = f"{module}." if module else ""
+                imports = ast_import_map(tree, module, is_package)
                 local = {
                     n.name
                     for n in tree.body
@@ -405,14 +369,14 @@ class LifespanClose(Codemod):
                 for node in tree.body:
                     if isinstance(node, ast.ClassDef) and node.name in pending:
                         info = _ast_class(node, imports, local, module)
-                        project.classes[f"{module}.{node.name}"] = info
+                        project.classes[f"{prefix}{node.name}"] = info
                         wanted.update(_last(b) for b in info.bases)
                     elif (
                         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                         and node.name in pending
                     ):
                         func = _ast_returns(node, tree, imports, local, module)
-                        project.funcs[f"{module}.{node.name}"] = func
+                        project.funcs[f"{prefix}{node.name}"] = func
                         wanted.update(_last(c) for c in func.classes)
         return project
 

@@ -20,6 +20,7 @@ from libcst.metadata import (
 )
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
+from fixkit.cstutil import absolute_module, ast_import_map, dotted_name, module_name
 
 __all__ = ["MissingAwait", "Project"]
 
@@ -78,27 +79,6 @@ class Project:
     """Every module of the tree that defines or imports coroutine functions and classes."""
 
     modules: dict[str, ModuleFacts] = field(default_factory=dict)
-
-
-def module_name(relpath: str) -> tuple[str, bool]:
-    """The dotted module name of a relative path, and whether it is a package."""
-    name = relpath[:-3] if relpath.endswith(".py") else relpath
-    name = name.replace("/", ".")
-    if name == "__init__" or name.endswith(".__init__"):
-        return name[: -len("__init__")].rstrip("."), True
-    return name, False
-
-
-def _absolute(module: str, is_package: bool, level: int, target: str | None) -> str:
-    if level == 0:
-        return target or ""
-    parts = module.split(".") if module else []
-    if not is_package:
-        parts = parts[:-1]
-    parts = parts[: len(parts) - (level - 1)] if level > 1 else parts
-    if target:
-        parts.append(target)
-    return ".".join(parts)
 
 
 def _is_generator(node: ast.AST) -> bool:
@@ -180,7 +160,6 @@ def module_facts(relpath: str, tree: ast.Module) -> ModuleFacts:
     name, is_package = module_name(relpath)
     functions: dict[str, Func] = {}
     classes: dict[str, ClassFacts] = {}
-    imports: dict[str, str] = {}
     seen: set[str] = set()
     ambiguous: set[str] = set()
     for stmt in tree.body:
@@ -193,22 +172,12 @@ def module_facts(relpath: str, tree: ast.Module) -> ModuleFacts:
             functions[stmt.name] = _func(stmt)
         elif isinstance(stmt, ast.ClassDef):
             _class(name, "", stmt, classes)
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    imports[head] = head
-        elif isinstance(stmt, ast.ImportFrom):
-            base = _absolute(name, is_package, stmt.level, stmt.module)
-            for alias in stmt.names:
-                if alias.name != "*":
-                    target = f"{base}.{alias.name}" if base else alias.name
-                    imports[alias.asname or alias.name] = target
-        elif not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)):
+        elif not isinstance(
+            stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)
+        ):
             # Bound under a condition (if/try/with/for): cannot tell which binding holds.
             ambiguous.update(bound)
+    imports = ast_import_map(tree, name, is_package)
     return ModuleFacts(name, functions, classes, imports, frozenset(ambiguous))
 
 
@@ -217,20 +186,22 @@ def scan_project(files: ProjectFiles) -> Project:
     project = Project()
     parsed: set[str] = set()
 
-    def read(path: str, data: bytes) -> None:
+    def read(path: str, tree: ast.Module) -> None:
         parsed.add(path)
-        try:
-            tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError):
-            return
         facts = module_facts(path, tree)
         project.modules[facts.name] = facts
 
-    for path, data in files.sources(b"async def"):
-        read(path, data)
+    for path, tree in files.ast_modules(b"async def"):
+        read(path, tree)
     for path, data in files.sources(b"import"):
         if path.endswith("__init__.py") and path not in parsed:
-            read(path, data)  # re-exports
+            # Re-exports. Parsed here, not through files.ast_modules(b"import"), which would
+            # parse every module that imports anything.
+            try:
+                tree = ast.parse(data)
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+            read(path, tree)
     # Subclasses of the classes with coroutine methods, until no new file turns up.
     relevant: set[str] = set()
     searched: set[str] = set()
@@ -247,9 +218,10 @@ def scan_project(files: ProjectFiles) -> Project:
             break
         searched |= fresh
         words = tuple(name.encode() for name in sorted(fresh))
-        for path, data in files.sources(*words):
-            if path not in parsed and b"class " in data:
-                read(path, data)
+        classes = {p for p, data in files.sources(*words) if b"class " in data}
+        for path, tree in files.ast_modules(*words):
+            if path in classes and path not in parsed:
+                read(path, tree)
     return project
 
 
@@ -584,7 +556,7 @@ class MissingAwait(Codemod):
                     return found
             if m.matches(receiver, m.Call(func=m.Name("super"), args=[])):
                 return self._method_of_super(func.attr.value)
-        dotted = self._dotted(func)
+        dotted = dotted_name(func)
         if dotted is None:
             return None
         head, *rest = dotted.split(".")
@@ -619,8 +591,8 @@ class MissingAwait(Codemod):
         if isinstance(assignment, ImportAssignment):
             if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
                 level = len(node.relative)
-                base = self._dotted(node.module) if node.module is not None else None
-                module = _absolute(self._name, self._is_package, level, base)
+                base = dotted_name(node.module) if node.module is not None else None
+                module = absolute_module(self._name, self._is_package, level, base)
                 for alias in node.names:
                     if alias.evaluated_alias == name.value or (
                         alias.asname is None and alias.evaluated_name == name.value
@@ -820,14 +792,6 @@ class MissingAwait(Codemod):
     def _qualified(self, node: cst.CSTNode, names: frozenset[str]) -> bool:
         found = self.get_metadata(QualifiedNameProvider, node, set())
         return bool(found) and all(q.name in names for q in found)
-
-    def _dotted(self, node: cst.BaseExpression) -> str | None:
-        if isinstance(node, cst.Name):
-            return node.value
-        if isinstance(node, cst.Attribute):
-            head = self._dotted(node.value)
-            return f"{head}.{node.attr.value}" if head is not None else None
-        return None
 
 
 def _cst_func(module: cst.Module, node: cst.FunctionDef) -> Func:

@@ -22,6 +22,7 @@ from libcst.codemod import CodemodContext
 
 from fixkit import registry
 from fixkit.codemod import Codemod, Finding, ProjectFiles, Safety
+from fixkit.cstutil import module_name
 from fixkit.results import Changed, Failed, FileReport, Result, Skipped, Unchanged
 
 __all__ = ["GENERATED_MARKER", "Job", "Source", "apply_codemod", "process_source", "run"]
@@ -79,9 +80,7 @@ def apply_codemod(
 
 
 def _module_name(relpath: str) -> str:
-    name = relpath[:-3] if relpath.endswith(".py") else relpath
-    name = name.replace("/", ".")
-    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+    return module_name(relpath)[0]
 
 
 def _first_changed_line(before: str, after: str) -> int:
