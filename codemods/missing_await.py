@@ -576,15 +576,21 @@ class MissingAwait(Codemod):
             return self._judge(resolved, dotted)
         return None
 
-    def _binding(self, name: cst.Name) -> cst.FunctionDef | str | None:
-        """The ``def`` a name is bound to, or the absolute dotted target of its import."""
+    def _only_assignment(self, name: cst.Name) -> Assignment | None:
+        """The one assignment that binds ``name`` in its scope; None if there are several."""
         scope = self.get_metadata(ScopeProvider, name, None)
         if scope is None:
             return None
         assignments = list(scope[name.value])
         if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
             return None
-        assignment = assignments[0]
+        return assignments[0]
+
+    def _binding(self, name: cst.Name) -> cst.FunctionDef | str | None:
+        """The ``def`` a name is bound to, or the absolute dotted target of its import."""
+        assignment = self._only_assignment(name)
+        if assignment is None:
+            return None
         node = assignment.node
         if isinstance(node, cst.FunctionDef):
             return node
@@ -659,13 +665,10 @@ class MissingAwait(Codemod):
 
     def _binding_param(self, name: cst.Name) -> tuple[cst.FunctionDef, cst.ClassDef] | None:
         """The method whose first parameter ``name`` is, and its class."""
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
+        assignment = self._only_assignment(name)
+        if assignment is None:
             return None
-        assignments = list(scope[name.value])
-        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
-            return None
-        param = assignments[0].node
+        param = assignment.node
         if not isinstance(param, cst.Param):
             return None
         params = self.get_metadata(ParentNodeProvider, param, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import libcst as cst
@@ -62,15 +62,7 @@ _HTTPX_ASYNC = _Kind(
     frozenset({"send", "build_request"}),
     True,
 )
-_HTTPX_SYNC = _Kind(
-    "httpx.Client",
-    False,
-    "_client",
-    "close",
-    _VERBS | {"stream"},
-    frozenset({"send", "build_request"}),
-    True,
-)
+_HTTPX_SYNC = replace(_HTTPX_ASYNC, qname="httpx.Client", is_async=False, closer="close")
 _AIOHTTP = _Kind(
     "aiohttp.ClientSession", True, "_session", "close", _VERBS, frozenset({"ws_connect"})
 )
@@ -294,20 +286,9 @@ class PersistentClient(Codemod):
     @classmethod
     def collect(cls, files: ProjectFiles) -> dict[str, list[tuple[bool, tuple[str, ...]]]]:
         """Which project classes define ``__init__``, by class name, with their bases."""
-        trees: dict[str, ast.Module | None] = {}
-
-        def parse(path: str, data: bytes) -> ast.Module | None:
-            if path not in trees:
-                try:
-                    trees[path] = ast.parse(data)
-                except (SyntaxError, ValueError):
-                    trees[path] = None
-            return trees[path]
-
         wanted: set[str] = set()
-        for path, data in files.sources(*cls.triggers):
-            tree = parse(path, data)
-            for node in ast.walk(tree) if tree else ():
+        for _path, tree in files.ast_modules(*cls.triggers):
+            for node in ast.walk(tree):
                 if isinstance(node, ast.ClassDef):
                     wanted.update(_ast_base_names(node))
         index: dict[str, list[tuple[bool, tuple[str, ...]]]] = {}
@@ -315,9 +296,8 @@ class PersistentClient(Codemod):
         while wanted - done:
             name = sorted(wanted - done)[0]
             done.add(name)
-            for path, data in files.sources(b"class " + name.encode()):
-                tree = parse(path, data)
-                for node in ast.walk(tree) if tree else ():
+            for _path, tree in files.ast_modules(b"class " + name.encode()):
+                for node in ast.walk(tree):
                     if isinstance(node, ast.ClassDef) and node.name == name:
                         bases = _ast_base_names(node)
                         index.setdefault(name, []).append((_ast_may_have_init(node), bases))
