@@ -13,7 +13,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
-from fixkit.cstutil import args_code, code_of, first_line, string_value
+from fixkit.cstutil import LINE_LENGTH, args_code, code_of, first_line, string_value
 
 __all__ = [
     "AtomicUpdate",
@@ -1007,7 +1007,7 @@ class AtomicUpdate(Codemod):
             )
             assignments = ", ".join(f"{model}.{attr}: {value}" for attr, value in values)
             text = f'{count} = {query}.update({{{assignments}}}, synchronize_session="fetch")'
-            if len(margin + text) > _LINE_LENGTH:
+            if len(margin + text) > LINE_LENGTH:
                 text = (
                     f"{count} = {query}.update({newline}{inner}{{{assignments}}},{newline}"
                     f'{inner}synchronize_session="fetch",{newline})'
@@ -1026,7 +1026,7 @@ class AtomicUpdate(Codemod):
             parts.append(f".values({', '.join(f'{attr}={value}' for attr, value in values)})")
             session = code_of(fetch.session)
             text = f"{count} = {session}.execute({''.join(parts)})"
-            if len(margin + text) > _LINE_LENGTH:
+            if len(margin + text) > LINE_LENGTH:
                 chain = "".join(f"{inner}{part}{newline}" for part in parts)
                 text = f"{count} = {session}.execute({newline}{chain})"
             rowcount = f"{count}.rowcount"
@@ -1096,8 +1096,6 @@ class AtomicUpdate(Codemod):
 
 
 #: Longer generated statements are split over several lines, as black would.
-_LINE_LENGTH = 100
-
 #: Names a resolved helper may use that the rewritten code never needs.
 _KNOWN_BY_FETCH = frozenset({"select"})
 

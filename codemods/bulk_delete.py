@@ -10,7 +10,7 @@ import libcst.matchers as m
 from libcst.metadata import PositionProvider
 
 from fixkit.codemod import Codemod, ProjectFiles, Safety
-from fixkit.cstutil import args_code, code_of, first_line
+from fixkit.cstutil import LINE_LENGTH, args_code, code_of, first_line
 
 from .atomic_update import (
     FILTERS,
@@ -327,6 +327,33 @@ class BulkDelete(Codemod):
 
     # -- rendering -------------------------------------------------------------
 
+    def _statement(
+        self, lhs: str, style: str, session: str, parts: list[str], margin: str, count: bool
+    ) -> str:
+        """The DELETE statement on one line, or one call of the chain a line when too long."""
+        newline, step = self._module.default_newline, self._module.default_indent
+        if style == "1.x":
+            text = lhs + "".join(parts)
+            if len(margin + text) > LINE_LENGTH:
+                # libcst indents continuation lines by the block's indentation itself.
+                chain = "".join(f"{step}{part}{newline}" for part in parts)
+                text = f"{lhs}({newline}{chain})"
+            return text
+        suffix = ".rowcount" if count else ""
+        text = f"{lhs}{session}.execute({''.join(parts)}){suffix}"
+        if len(margin + text) > LINE_LENGTH:
+            chain = "".join(f"{step}{part}{newline}" for part in parts)
+            text = f"{lhs}{session}.execute({newline}{chain}){suffix}"
+        return text
+
+    def _margin(self, node: cst.CSTNode) -> str:
+        """The indentation of the line ``node`` starts on in the original module."""
+        try:
+            column = self.get_metadata(PositionProvider, node).start.column
+        except KeyError:
+            return ""
+        return " " * column
+
     def _render(
         self,
         site: _Loop,
@@ -339,35 +366,39 @@ class BulkDelete(Codemod):
         model = code_of(rows.model)
         if rows.style == "1.x":
             assert rows.query_root is not None
-            chain = "".join(f".{meth}({args_code(args)})" for meth, args in rows.chain)
-            statement = f'{session}.query({model}){chain}.delete(synchronize_session="fetch")'
+            parts = [f"{session}.query({model})"]
+            parts += [f".{meth}({args_code(args)})" for meth, args in rows.chain]
+            parts.append('.delete(synchronize_session="fetch")')
         else:
             delete = self._delete_func(rows)
             if delete is None:
                 return "the name `delete` is already bound to something else in this module"
-            chain = "".join(
+            parts = [f"{delete}({model})"]
+            parts += [
                 f".{'where' if meth == 'filter' else meth}({args_code(args)})"
                 for meth, args in rows.chain
-            )
-            statement = f"{session}.execute({delete}({model}){chain}).rowcount"
+            ]
         scope = self._scopes[-1]
         taken = names_in(scope) | set(self._names)
         rest = updated[index + 1 :]
         lines: list[str] = []
+        margin = self._margin(site.fetch or site.loop)
         uses_len = site.items is not None and any(
             m.findall(s, _len_of(site.items)) for s in original[index + 1 :]
         )
         if uses_len:
             assert site.items is not None
             count = free_name([f"{site.items}_count", f"deleted_{site.items}"], taken)
-            lines.append(f"{count} = {statement}")
+            lines.append(self._statement(f"{count} = ", rows.style, session, parts, margin, True))
             if site.counter:
                 lines.append(f"{site.counter} += {count}")
             rest = [_replace_len(s, site.items, count) for s in rest]
         elif site.counter:
-            lines.append(f"{site.counter} += {statement}")
+            lines.append(
+                self._statement(f"{site.counter} += ", rows.style, session, parts, margin, True)
+            )
         else:
-            lines.append(statement.removesuffix(".rowcount"))
+            lines.append(self._statement("", rows.style, session, parts, margin, False))
         config = self._module.config_for_parsing
         newline = self._module.default_newline
         new: list[cst.BaseStatement] = [

@@ -16,6 +16,7 @@ import libcst.matchers as m
 __all__ = [
     "DOCSTRING",
     "IMPORT_LINE",
+    "LINE_LENGTH",
     "SUPER_INIT",
     "absolute_module",
     "after_imports",
@@ -30,6 +31,9 @@ __all__ = [
     "self_parameter",
     "string_value",
 ]
+
+#: Generated statements longer than this are split over several lines (black's habit).
+LINE_LENGTH = 100
 
 # -- matchers ---------------------------------------------------------------------------
 

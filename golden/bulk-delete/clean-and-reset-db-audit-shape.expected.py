@@ -11,7 +11,11 @@ def clean(config):
     session = Session()
     try:
         # Attempts of exercises that are not part of the SEC set.
-        non_sec_attempts_count = session.query(ExerciseAttemptDB).filter(ExerciseAttemptDB.is_sec == False).delete(synchronize_session="fetch")
+        non_sec_attempts_count = (
+            session.query(ExerciseAttemptDB)
+            .filter(ExerciseAttemptDB.is_sec == False)
+            .delete(synchronize_session="fetch")
+        )
         session.commit()
         print(f"Deleted {non_sec_attempts_count} non-SEC attempts")
     finally:

@@ -6,5 +6,9 @@ class SimulatorEventRepository:
         self.db = db
 
     def delete_for_session(self, session_id: str) -> None:
-        self.db.query(SimulatorEventDB).filter(SimulatorEventDB.session_id == session_id).delete(synchronize_session="fetch")
+        (
+            self.db.query(SimulatorEventDB)
+            .filter(SimulatorEventDB.session_id == session_id)
+            .delete(synchronize_session="fetch")
+        )
         self.db.commit()
