@@ -82,6 +82,11 @@ class TempFileLogging(Codemod):
     safety = Safety.SAFE
     triggers = (b"remove", b"unlink", b"rmtree")
 
+    @classmethod
+    def wants(cls, data: bytes) -> bool:
+        """A removal, and a ``finally:`` or a temporary path (``tempfile`` is imported for one)."""
+        return super().wants(data) and (b"finally" in data or b"temp" in data)
+
     METADATA_DEPENDENCIES: ClassVar[tuple[ProviderT, ...]] = (
         *Codemod.METADATA_DEPENDENCIES,
         QualifiedNameProvider,

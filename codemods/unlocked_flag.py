@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,6 +16,8 @@ from fixkit.codemod import Codemod, Safety
 from fixkit.cstutil import after_super_init, assigned, dotted_name, self_parameter
 
 __all__ = ["UnlockedFlag"]
+
+_SETS_TRUE = re.compile(rb"=[ \t]*True\b")
 
 
 @dataclass
@@ -88,6 +91,12 @@ class UnlockedFlag(Codemod):
     audit = ("5.5",)
     safety = Safety.SAFE
     triggers = (b"threading", b"concurrent")
+
+    @classmethod
+    def wants(cls, data: bytes) -> bool:
+        """Threads, and a flag set to ``True`` somewhere (every site sets one)."""
+        return super().wants(data) and _SETS_TRUE.search(data) is not None
+
     options: ClassVar[Mapping[str, Any]] = {"add-lock": False}
 
     METADATA_DEPENDENCIES: ClassVar[tuple[ProviderT, ...]] = (

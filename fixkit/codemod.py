@@ -231,6 +231,15 @@ class Codemod(VisitorBasedCodemodCommand):
         return errors
 
     @classmethod
+    def wants(cls, data: bytes) -> bool:
+        """The pre-filter: may this file hold a site? Byte checks only, never a parse.
+
+        True when any trigger occurs in ``data``. A codemod may narrow it with more
+        byte checks, as long as it stays True for every file it could change or report.
+        """
+        return any(t in data for t in cls.triggers)
+
+    @classmethod
     def collect(cls, files: ProjectFiles) -> Any:
         """Gather facts from the whole tree once per run (override when needed).
 

@@ -154,8 +154,8 @@ def _round_trip_problem(module: cst.Module, data: bytes) -> str | None:
 
 
 def triggered(classes: Sequence[type[Codemod]], data: bytes) -> list[type[Codemod]]:
-    """The codemods whose byte triggers occur in ``data`` (the pre-filter)."""
-    return [c for c in classes if any(t in data for t in c.triggers)]
+    """The codemods that want to see ``data`` (the pre-filter: byte checks, no parse)."""
+    return [c for c in classes if c.wants(data)]
 
 
 def process_source(

@@ -192,3 +192,20 @@ def test_collect_shares_parses_and_facts_between_codemods() -> None:
     sources = [Source("m.py", data=b"class ModelA: pass\n"), Source("n.py", data=b"x = 1\n")]
     assert collect_project([First, Second], sources) == {"first": 1, "second": 1}
     assert calls == ["fact"]
+
+
+def test_wants_narrows_the_prefilter() -> None:
+    class OnlyWithBar(RenameFoo):
+        id = "only-with-bar"
+
+        @classmethod
+        def wants(cls, data: bytes) -> bool:
+            return super().wants(data) and b"bar" in data
+
+    without, with_bar = run(
+        [Source("a.py", data=b"foo = 1\n"), Source("b.py", data=b"foo = bar\n")],
+        [OnlyWithBar],
+        jobs=1,
+    )
+    assert not without.parsed and not without.changed
+    assert with_bar.final == b"bar = bar\n"
