@@ -663,7 +663,20 @@ class LifespanClose(Codemod):
             ):
                 return False  # released already: nothing to add
             for arg in node.args:
-                if code_of(arg.value) not in aliases:
+                value = arg.value
+                # `stack.push_async_callback(client.aclose)`: its release is handed over.
+                if (
+                    isinstance(value, cst.Attribute)
+                    and value.attr.value in _RELEASERS
+                    and code_of(value.value) in aliases
+                ):
+                    self.skip(
+                        res.site,
+                        f"`{res.ref}.{value.attr.value}` is handed to `{code_of(callee)}()` "
+                        f"(line {self._position(node)[0]}), which closes it; not closed again",
+                    )
+                    return False
+                if code_of(value) not in aliases:
                     continue
                 if self._qualified(callee) & _HARMLESS:
                     continue

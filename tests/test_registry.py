@@ -41,6 +41,9 @@ def test_golden_cases_change_and_decline(cls: type[Codemod]) -> None:
         return
     assert changing, f"{cls.id} has no changing golden case"
     assert unchanged, f"{cls.id} has no unchanged golden case"
+    assert len(unchanged) >= len(changing), (
+        f"{cls.id}: {len(changing)} changing cases but only {len(unchanged)} that stay unchanged"
+    )
 
 
 def test_golden_folders_name_known_codemods() -> None:
