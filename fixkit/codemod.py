@@ -11,13 +11,14 @@ from __future__ import annotations
 import ast
 import enum
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.metadata import PositionProvider, ProviderT
+from libcst.metadata import MetadataWrapper, PositionProvider, ProviderT
 
 __all__ = [
     "REQUIRED_HEADINGS",
@@ -276,3 +277,27 @@ class Codemod(VisitorBasedCodemodCommand):
         """Run the transform; findings of an earlier call are discarded first."""
         self._recorder = _Recorder()
         return super().transform_module(tree)
+
+    def share_metadata(self, wrapper: MetadataWrapper) -> None:
+        """Resolve metadata in ``wrapper`` when transforming ``wrapper.module``.
+
+        The engine hands every codemod that sees the freshly parsed module the same
+        wrapper, so position, scope and qualified-name metadata are computed once per
+        file, not once per codemod, and the tree is not deep-copied for each of them.
+        """
+        self._shared_wrapper = wrapper
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module) -> Generator[cst.Module, None, None]:
+        wrapper = getattr(self, "_shared_wrapper", None)
+        if wrapper is None or wrapper.module is not module:
+            with super()._handle_metadata_reference(module) as tree:
+                yield tree
+            return
+        previous = self.context.wrapper
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                yield wrapper.module
+            finally:
+                self.context = replace(self.context, wrapper=previous)

@@ -19,6 +19,7 @@ from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.metadata import MetadataWrapper
 
 from fixkit import registry
 from fixkit.codemod import Codemod, Finding, ProjectFiles, Safety
@@ -71,10 +72,16 @@ def apply_codemod(
     relpath: str,
     options: Mapping[str, Any] | None = None,
     project: Any = None,
+    wrapper: MetadataWrapper | None = None,
 ) -> tuple[cst.Module, list[Finding]]:
-    """Run one codemod on one parsed module; returns the new module and its findings."""
+    """Run one codemod on one parsed module; returns the new module and its findings.
+
+    ``wrapper`` (over ``tree`` itself) lets codemods share resolved metadata.
+    """
     context = CodemodContext(filename=relpath, full_module_name=_module_name(relpath))
     codemod = cls(context, options=options, project=project)
+    if wrapper is not None:
+        codemod.share_metadata(wrapper)
     out = codemod.transform_module(tree)
     return out, list(codemod.findings)
 
@@ -115,14 +122,19 @@ def _verify(
 
 
 def _run_one(
-    cls: type[Codemod], tree: cst.Module, before: bytes, relpath: str, job: Job
+    cls: type[Codemod],
+    tree: cst.Module,
+    before: bytes,
+    relpath: str,
+    job: Job,
+    wrapper: MetadataWrapper | None = None,
 ) -> tuple[Result, cst.Module]:
     options = job.options.get(cls.id)
     project = job.project.get(cls.id)
     if isinstance(project, CollectFailed):
         return Failed(relpath, cls.id, f"reading the whole tree failed: {project.error}"), tree
     try:
-        out, findings = apply_codemod(cls, tree, relpath, options, project)
+        out, findings = apply_codemod(cls, tree, relpath, options, project, wrapper)
     except Exception as exc:  # a codemod bug must not stop the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
         error = f"codemod raised {type(exc).__name__}: {exc} ({where.filename}:{where.lineno})"
@@ -203,10 +215,13 @@ def process_source(
             parsed=True,
         )
     results: list[Result] = list(quiet)
+    # A freshly parsed tree has no shared nodes, so it needs no defensive copy and its
+    # metadata serves every codemod that sees it unchanged.
+    shared = MetadataWrapper(module, unsafe_skip_copy=True)
     current, current_bytes = module, data
     for cls in selected:
         base, base_bytes = (current, current_bytes) if job.chain else (module, data)
-        result, out = _run_one(cls, base, base_bytes, rel, job)
+        result, out = _run_one(cls, base, base_bytes, rel, job, shared)
         results.append(result)
         if job.chain and isinstance(result, Changed):
             current, current_bytes = out, result.after

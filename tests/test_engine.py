@@ -209,3 +209,24 @@ def test_wants_narrows_the_prefilter() -> None:
     )
     assert not without.parsed and not without.changed
     assert with_bar.final == b"bar = bar\n"
+
+
+def test_codemods_share_the_metadata_of_the_parsed_module() -> None:
+    from unittest import mock
+
+    from libcst.metadata import MetadataWrapper
+
+    wrappers: list[int] = []
+    real_init = MetadataWrapper.__init__
+
+    def init(self: MetadataWrapper, *args: object, **kwargs: object) -> None:
+        wrappers.append(id(self))
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    data = b"x = 1\nfoo_keep = 2  # model_count\n"
+    with mock.patch.object(MetadataWrapper, "__init__", init):
+        [report] = run([Source("m.py", data=data)], [RenameFoo, CountsModels], jobs=1, chain=False)
+    # Both codemods ran on the parsed module, through one wrapper (no change: no verification).
+    assert [r.codemod for r in report.results] == ["rename-foo", "counts-models"]
+    assert all(isinstance(r, Unchanged) and r.parsed for r in report.results)
+    assert len(wrappers) == 1
