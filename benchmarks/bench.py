@@ -49,7 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
-        "--no-prefilter-run", action="store_true", help="skip the slow run without the pre-filter"
+        "--no-prefilter-run", action="store_true", help="skip the run without the pre-filter"
+    )
+    parser.add_argument(
+        "--sample", type=int, default=200, help="files in the run without the pre-filter"
     )
     args = parser.parse_args(argv)
     trees = args.tree or _default_tree()
