@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fixkit.codemod import Finding
 
-__all__ = [
-    "Changed",
-    "Failed",
-    "FileReport",
-    "Result",
-    "Skipped",
-    "Unchanged",
-]
+__all__ = ["Changed", "Failed", "FileReport", "Result", "Skipped", "Unchanged"]
 
 
 @dataclass(frozen=True)
@@ -76,19 +68,3 @@ class FileReport:
     def changed(self) -> bool:
         """True when the final bytes differ from the original ones."""
         return self.final != self.original
-
-
-def all_findings(reports: Iterable[FileReport]) -> list[tuple[str, Finding]]:
-    """Every finding of every result, with its path, sorted by place."""
-    out: list[tuple[str, Finding]] = []
-    for report in reports:
-        for result in report.results:
-            if isinstance(result, (Changed, Unchanged, Failed)):
-                out.extend((report.path, f) for f in result.findings)
-    out.sort(key=lambda pf: (pf[0], pf[1].line, pf[1].column, pf[1].codemod))
-    return out
-
-
-def results_of(reports: Sequence[FileReport], codemod: str) -> list[Result]:
-    """The results of one codemod across files."""
-    return [r for rep in reports for r in rep.results if r.codemod == codemod]
