@@ -106,6 +106,17 @@ JobsOpt = Annotated[
 ]
 
 
+PrefixOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--branch-prefix", metavar="PREFIX", help="Prefix of fix branches (default fixkit/)."
+    ),
+]
+TextOrJsonOpt = Annotated[
+    OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
+]
+
+
 def _known() -> dict[str, type[Codemod]]:
     try:
         return {c.id: c for c in registry.all_codemods()}
@@ -232,9 +243,7 @@ def _summary(reports: Sequence[FileReport], quiet: bool) -> None:
 
 @app.command("list")
 def list_codemods(
-    output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
-    ] = OutputFormat.text,
+    output: TextOrJsonOpt = OutputFormat.text,
 ) -> None:
     """The catalogue: id, title, audit ids, safety."""
     known = _known()
@@ -396,9 +405,7 @@ def apply(
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     exclude: ExcludeOpt = None,
-    output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
-    ] = OutputFormat.text,
+    output: TextOrJsonOpt = OutputFormat.text,
     jobs: JobsOpt = None,
     base: Annotated[
         str | None,
@@ -412,12 +419,7 @@ def apply(
     branch: Annotated[
         str | None, typer.Option("--branch", metavar="NAME", help="The branch name with --stack.")
     ] = None,
-    branch_prefix: Annotated[
-        str | None,
-        typer.Option(
-            "--branch-prefix", metavar="PREFIX", help="Prefix of fix branches (default fixkit/)."
-        ),
-    ] = None,
+    branch_prefix: PrefixOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild branches that others have committed to.")
     ] = False,
@@ -574,15 +576,8 @@ def branches_status(
     base: Annotated[
         str | None, typer.Option("--base", metavar="REV", help="The current base (default HEAD).")
     ] = None,
-    branch_prefix: Annotated[
-        str | None,
-        typer.Option(
-            "--branch-prefix", metavar="PREFIX", help="Prefix of fix branches (default fixkit/)."
-        ),
-    ] = None,
-    output: Annotated[
-        OutputFormat, typer.Option("--output", "-o", metavar="FORMAT", help="text or json.")
-    ] = OutputFormat.text,
+    branch_prefix: PrefixOpt = None,
+    output: TextOrJsonOpt = OutputFormat.text,
 ) -> None:
     """The fix branches: their base, whether they are stale, whether they were edited by hand."""
     import json
