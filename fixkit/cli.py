@@ -7,6 +7,7 @@ exist (dry-run, check) or some file failed; 2 usage or runtime errors.
 from __future__ import annotations
 
 import enum
+import json
 import os
 import sys
 import tempfile
@@ -252,7 +253,7 @@ def list_codemods(
             {"id": c.id, "title": c.title, "audit": list(c.audit), "safety": c.safety.value}
             for c in known.values()
         ]
-        typer.echo(__import__("json").dumps(rows, indent=2))
+        typer.echo(json.dumps(rows, indent=2))
         return
     out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     if not out.is_terminal:
@@ -496,8 +497,6 @@ def _apply_branches(
     quiet: bool,
 ) -> None:
     """Branch mode: one branch per codemod, built from the base commit."""
-    import json
-
     from fixkit import branches as fixbranches
 
     start = paths[0] if paths and paths[0].exists() else Path.cwd()
@@ -580,8 +579,6 @@ def branches_status(
     output: TextOrJsonOpt = OutputFormat.text,
 ) -> None:
     """The fix branches: their base, whether they are stale, whether they were edited by hand."""
-    import json
-
     from fixkit import branches as fixbranches
 
     start = path or Path.cwd()

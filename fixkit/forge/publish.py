@@ -8,7 +8,6 @@ nor its pull request reopened.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,11 +249,6 @@ def dry_run_text(opts: PublishOptions, branch: Branch, plan: PushPlan | None, no
     if extras:
         head.append("pull request: " + "; ".join(extras))
     return "\n".join(head) + "\n\n" + branch.body
-
-
-def meta_json(record: FixRecord) -> str:
-    """The metadata block's JSON (for tests and tools)."""
-    return json.dumps({"codemod": record.codemod, "base": record.base, "version": record.version})
 
 
 def base_branch_of(repo: Path, given: str | None, remote_default: str | None) -> str:
